@@ -1,0 +1,5 @@
+export { startCaptureServer, type CaptureServer, type CaptureServerOptions } from './smtp-capture/server.ts';
+export { listMessages, getMessage, waitForMessage, type MessageDetail, type MessageSummary } from './mail-api.ts';
+export { serviceEnv, parseEnvFile, type ServiceEnv } from './services.ts';
+export { uniquePrefix } from './prefix.ts';
+export { repoRoot, fixturesDir } from './paths.ts';

