@@ -3,3 +3,4 @@ export { listMessages, getMessage, waitForMessage, type MessageDetail, type Mess
 export { serviceEnv, parseEnvFile, type ServiceEnv } from './services.ts';
 export { uniquePrefix } from './prefix.ts';
 export { repoRoot, fixturesDir } from './paths.ts';
+export { dropPrefix } from './elasticsearch.ts';

@@ -1,0 +1,48 @@
+import { errors } from '@elastic/elasticsearch';
+import { redactUrl, type VigilConfig } from '@vigil/core';
+import { createElasticsearchClient, missingTemplates } from '@vigil/store';
+import { fail, ok, reason, warn, type CheckResult } from './check.ts';
+
+const START = 'start it (scripts/services up) or point VIGIL_ELASTICSEARCH_URL at a running cluster';
+
+/** Reachability, credentials, version and health, then whether `vigil setup` has run for the prefix. */
+export async function checkElasticsearch(config: VigilConfig): Promise<CheckResult[]> {
+  const where = redactUrl(config.elasticsearch.url);
+  const client = createElasticsearchClient(config.elasticsearch, { maxRetries: 0, requestTimeoutMs: 5_000 });
+  try {
+    let user: string;
+    try {
+      user = (await client.security.authenticate()).username;
+    } catch (err) {
+      if (err instanceof errors.ResponseError && (err.statusCode === 401 || err.statusCode === 403)) {
+        return [fail('elasticsearch', `${where} rejected the credentials (HTTP ${err.statusCode})`, 'put user:password in VIGIL_ELASTICSEARCH_URL or set VIGIL_ELASTICSEARCH_API_KEY')];
+      }
+      if (err instanceof errors.ResponseError && err.statusCode === 400 && /security/i.test(err.message)) {
+        user = 'anonymous (security disabled)';
+      } else {
+        return [fail('elasticsearch', `${where} unreachable: ${reason(err)}`, START)];
+      }
+    }
+    // GET / lives in a module the minimal distribution lacks; the nodes API has the version everywhere.
+    const nodes = await client.nodes.info({ node_id: '_local', metric: '_none', filter_path: ['cluster_name', 'nodes.*.version'] });
+    const version = Object.values(nodes.nodes ?? {})[0]?.version ?? 'unknown version';
+    const health = await client.cluster.health();
+    const found = `${version}, cluster ${health.cluster_name} ${health.status}, user ${user} at ${where}`;
+    const results: CheckResult[] = [];
+    if (health.status === 'red') results.push(fail('elasticsearch', found, 'some primary shards are unassigned: see GET _cluster/allocation/explain'));
+    else if (health.status === 'yellow') results.push(warn('elasticsearch', found, 'replicas are unassigned: add a node or lower number_of_replicas'));
+    else results.push(ok('elasticsearch', found));
+
+    const missing = await missingTemplates(client, config.indexPrefix);
+    results.push(
+      missing.length === 0
+        ? ok('indices', `templates for prefix "${config.indexPrefix}" installed`)
+        : warn('indices', `${missing.length} index templates for prefix "${config.indexPrefix}" missing (${missing.join(', ')})`, 'run vigil setup'),
+    );
+    return results;
+  } catch (err) {
+    return [fail('elasticsearch', `${where}: ${reason(err)}`, START)];
+  } finally {
+    await client.close();
+  }
+}

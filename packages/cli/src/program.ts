@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { loadConfig, VigilError, type VigilConfig } from '@vigil/core';
+import { doctorCommand } from './commands/doctor.ts';
+import { setupCommand } from './commands/setup.ts';
+import type { Output } from './output.ts';
+
+/** Builds the `vigil` command tree; `run` parses argv and returns the exit code instead of exiting. */
+export function buildProgram(out: Output, setExitCode: (code: number) => void): Command {
+  const program = new Command('vigil')
+    .description('Vigil: security monitoring on Elasticsearch — ingest, watches, alerts, active response')
+    .option('-c, --config <file>', 'configuration file (default: ./vigil.yaml when present; VIGIL_CONFIG)')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: (s) => out.error(s.trimEnd()) })
+    .exitOverride();
+
+  const config = (): VigilConfig => loadConfig({ file: program.opts<{ config?: string }>().config });
+
+  program
+    .command('doctor')
+    .description('check Elasticsearch, Redis and SMTP, one line per check with the fix; exit 1 when one fails')
+    .option('--json', 'print the checks as JSON')
+    .action(async (opts: { json?: boolean }) => setExitCode(await doctorCommand(config(), out, opts)));
+
+  program
+    .command('setup')
+    .description('install index templates and create system indices (idempotent)')
+    .action(async () => setExitCode(await setupCommand(config(), out)));
+
+  return program;
+}
+
+/** Runs the CLI: usage errors exit 2, configuration errors 2, service errors 1, each with one clear message. */
+export async function run(argv: readonly string[], out: Output): Promise<number> {
+  let code = 0;
+  const program = buildProgram(out, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof VigilError) {
+      out.error(`vigil: ${err.toString()}`);
+      return err.code === 'CONFIG_INVALID' || err.code === 'YAML_SYNTAX' || err.code === 'FILE_UNREADABLE' ? 2 : 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,187 @@
+import type { estypes } from '@elastic/elasticsearch';
+
+/**
+ * Index templates, explicit mappings only with core field types (`keyword`, `ip`, `date`, `long`,
+ * `text`, `boolean`): the test distribution has no mapper-extras, and the same mappings must run
+ * everywhere. A later template of the same name replaces the earlier one, which makes setup idempotent.
+ */
+
+type Properties = Record<string, estypes.MappingProperty>;
+
+const keyword: estypes.MappingProperty = { type: 'keyword', ignore_above: 1024 };
+const ip: estypes.MappingProperty = { type: 'ip' };
+const date: estypes.MappingProperty = { type: 'date' };
+const long: estypes.MappingProperty = { type: 'long' };
+const bool: estypes.MappingProperty = { type: 'boolean' };
+const text: estypes.MappingProperty = { type: 'text' };
+/** Kept in `_source` for display and replay, never searched: ECS maps `event.original` this way. */
+const stored: estypes.MappingProperty = { type: 'keyword', index: false, doc_values: false };
+/** An opaque object kept in `_source` only (definitions, payloads). */
+const opaque: estypes.MappingProperty = { type: 'object', enabled: false };
+
+function object(properties: Properties): estypes.MappingProperty {
+  return { properties };
+}
+
+const endpoint = object({ ip, port: long, address: keyword, domain: keyword, mac: keyword, bytes: long, packets: long });
+
+/** ECS fields Vigil's parsers write; format-specific extras go under `vigil.<source>.*` as keywords. */
+export const eventProperties: Properties = {
+  '@timestamp': date,
+  message: text,
+  tags: keyword,
+  event: object({
+    kind: keyword,
+    category: keyword,
+    type: keyword,
+    action: keyword,
+    outcome: keyword,
+    code: keyword,
+    dataset: keyword,
+    module: keyword,
+    provider: keyword,
+    severity: long,
+    original: stored,
+    created: date,
+    ingested: date,
+    hash: keyword,
+  }),
+  source: endpoint,
+  destination: endpoint,
+  network: object({ transport: keyword, protocol: keyword, direction: keyword, type: keyword, iana_number: keyword }),
+  user: object({ name: keyword, domain: keyword, id: keyword }),
+  host: object({ name: keyword, hostname: keyword, ip }),
+  process: object({ name: keyword, pid: long }),
+  rule: object({ id: keyword, name: keyword, description: keyword, category: keyword }),
+  related: object({ ip, user: keyword, hosts: keyword }),
+  log: object({ file: object({ path: keyword }), offset: long, level: keyword, syslog: object({ facility: object({ code: long, name: keyword }), severity: object({ code: long, name: keyword }), priority: long }) }),
+  observer: object({
+    name: keyword,
+    hostname: keyword,
+    ip,
+    type: keyword,
+    product: keyword,
+    vendor: keyword,
+    ingress: object({ interface: object({ name: keyword }) }),
+    egress: object({ interface: object({ name: keyword }) }),
+  }),
+  agent: object({ name: keyword, id: keyword, type: keyword }),
+  winlog: object({ event_id: keyword, channel: keyword, computer_name: keyword, provider_name: keyword, logon: object({ type: keyword, id: keyword }) }),
+  error: object({ message: text, type: keyword, code: keyword }),
+  vigil: { type: 'object', dynamic: true },
+};
+
+const eventMappings: estypes.MappingTypeMapping = {
+  dynamic: true,
+  date_detection: false,
+  // Fields no parser declared still arrive (nothing is lost) and stay aggregatable as keywords.
+  dynamic_templates: [{ strings_as_keyword: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } }],
+  properties: eventProperties,
+};
+
+/** System documents: listed fields are searchable, anything else stays in `_source` unindexed. */
+function systemMappings(properties: Properties): estypes.MappingTypeMapping {
+  return { dynamic: false, properties };
+}
+
+const watchesMappings = systemMappings({
+  id: keyword,
+  name: { type: 'text', fields: { raw: keyword } },
+  enabled: bool,
+  severity: keyword,
+  tags: keyword,
+  version: long,
+  source_file: keyword,
+  definition: opaque,
+  status: object({ last_run: date, last_fired: date, checkpoint: date, updated: date, state: keyword }),
+});
+
+const alertsMappings = systemMappings({
+  watch_id: keyword,
+  entity_key: keyword,
+  entity: opaque,
+  state: keyword,
+  first_seen: date,
+  last_seen: date,
+  count: long,
+  acked: bool,
+  silenced_until: date,
+  throttled_until: date,
+  payload: opaque,
+});
+
+const historyMappings = systemMappings({
+  '@timestamp': date,
+  watch_id: keyword,
+  run_id: keyword,
+  scheduled_time: date,
+  started: date,
+  lateness_ms: long,
+  duration_ms: long,
+  window: object({ from: date, to: date }),
+  hits: long,
+  condition_met: bool,
+  entities: keyword,
+  state: keyword,
+  actions: object({ id: keyword, type: keyword, status: keyword, error: text }),
+});
+
+const responsesMappings = systemMappings({
+  '@timestamp': date,
+  action: keyword,
+  ip,
+  watch_id: keyword,
+  alert_id: keyword,
+  host: object({ name: keyword }),
+  backend: keyword,
+  outcome: keyword,
+  expires: date,
+  error: object({ message: text }),
+});
+
+const deadletterMappings = systemMappings({
+  '@timestamp': date,
+  event: object({ original: stored, dataset: keyword }),
+  target_index: keyword,
+  error: object({ type: keyword, message: text }),
+});
+
+/** One composable index template as Vigil installs it. */
+export interface TemplateSpec {
+  name: string;
+  body: estypes.IndicesPutIndexTemplateRequest;
+}
+
+const settings = (extra: estypes.IndicesIndexSettings = {}): estypes.IndicesIndexSettings => ({
+  number_of_shards: 1,
+  // one copy on a single node (green health), a replica as soon as a second node joins
+  auto_expand_replicas: '0-1',
+  ...extra,
+});
+
+/**
+ * The templates for one prefix. Priorities grow with the prefix's length, so two installations whose
+ * prefixes nest (`vigil`, `vigil-staging`) never collide at equal priority; system templates always
+ * outrank the catch-all event template of the same prefix.
+ */
+export function indexTemplates(prefix: string): TemplateSpec[] {
+  const meta = { managed_by: 'vigil', prefix };
+  const spec = (name: string, patterns: string[], priority: number, mappings: estypes.MappingTypeMapping, extra?: estypes.IndicesIndexSettings): TemplateSpec => ({
+    name: `${prefix}-${name}`,
+    body: {
+      name: `${prefix}-${name}`,
+      index_patterns: patterns,
+      priority: priority + prefix.length,
+      _meta: meta,
+      template: { settings: settings(extra), mappings },
+    },
+  });
+  return [
+    spec('events', [`${prefix}-*`], 100, eventMappings, { 'mapping.total_fields.limit': 2000 } as estypes.IndicesIndexSettings),
+    spec('watches', [`${prefix}-watches`], 1000, watchesMappings),
+    spec('alerts', [`${prefix}-alerts`], 1000, alertsMappings),
+    spec('watch-history', [`${prefix}-watch-history-*`], 1000, historyMappings),
+    spec('responses', [`${prefix}-responses-*`], 1000, responsesMappings),
+    spec('deadletter', [`${prefix}-deadletter-*`], 1000, deadletterMappings),
+  ];
+}

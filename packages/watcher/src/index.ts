@@ -1,0 +1,1 @@
+export { createRedisConnection, queueName } from './queue/connection.ts';
