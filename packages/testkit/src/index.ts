@@ -4,3 +4,4 @@ export { serviceEnv, parseEnvFile, type ServiceEnv } from './services.ts';
 export { uniquePrefix } from './prefix.ts';
 export { repoRoot, fixturesDir } from './paths.ts';
 export { dropPrefix } from './elasticsearch.ts';
+export { freePort } from './net.ts';
