@@ -23,7 +23,12 @@ node_bin() {
 
 # Installs the locked dependencies when node_modules is missing or older than package-lock.json.
 ensure_dependencies() {
-  command -v npm >/dev/null 2>&1 || die "npm is not installed: install Node.js and npm (Debian: apt-get install nodejs npm)"
+  if ! command -v npm >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 \
+      || die "npm is not installed: install Node.js and npm (Debian: apt-get install nodejs npm)"
+    say "installing Debian's npm (it only installs the pinned Node 24 and the dependencies)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || die "apt-get install npm failed"
+  fi
   if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     say "installing dependencies (npm ci)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
