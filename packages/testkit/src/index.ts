@@ -2,6 +2,6 @@ export { startCaptureServer, type CaptureServer, type CaptureServerOptions } fro
 export { listMessages, getMessage, waitForMessage, type MessageDetail, type MessageSummary } from './mail-api.ts';
 export { serviceEnv, parseEnvFile, type ServiceEnv } from './services.ts';
 export { uniquePrefix } from './prefix.ts';
-export { repoRoot, fixturesDir } from './paths.ts';
+export { repoRoot, fixturesDir, readFixture, fixtureLines } from './paths.ts';
 export { dropPrefix } from './elasticsearch.ts';
 export { freePort } from './net.ts';

@@ -1,0 +1,6 @@
+export type { LogParser, ParseContext, ParsedFields, ParseFailure, LogRecord, Line, RecordFramer } from './types.ts';
+export { isFailure } from './types.ts';
+export { lineFramer, startLineFramer } from './framing.ts';
+export { toEvent, MAX_RECORD_BYTES } from './record.ts';
+export { parsers, parserFor } from './registry.ts';
+export { zonedToEpochMs, isoWithFraction, inferYear, monthNumber, isValidTimezone } from './time.ts';

@@ -1,0 +1,69 @@
+import type { EcsEvent } from '@vigil/core';
+
+/** Settings every parser gets; time is injected so year inference and tests never read the wall clock. */
+export interface ParseContext {
+  /**
+   * IANA zone for timestamps written without one (RFC 3164 syslog, `tcpdump -tttt`, wevtutil text).
+   * Default `UTC`.
+   */
+  timezone: string;
+  /** "Now", for inferring the year of RFC 3164 timestamps so that an event is never in the future. */
+  now: Date;
+}
+
+/** A record: one line, or the lines of one multi-line entry joined with `\n`. */
+export interface LogRecord {
+  text: string;
+  /** Byte offset of the record's first line in its input (file inputs commit offsets from this). */
+  offset: number;
+  /** Byte offset just past the record's last line, newline included. */
+  end: number;
+}
+
+/** One physical line as read, without its line terminator. */
+export interface Line {
+  text: string;
+  offset: number;
+  end: number;
+}
+
+/**
+ * Groups physical lines into records, for formats whose entries span lines (OSSEC alerts.log,
+ * wevtutil text). Stateful: one framer per input stream.
+ */
+export interface RecordFramer {
+  /** Feeds one line; returns the records it completed (usually none or one). */
+  push(line: Line): LogRecord[];
+  /** End of input (or an idle timeout on a live stream): the record still open, if any. */
+  flush(): LogRecord[];
+}
+
+/** What a parser returns for a record it understood; the runner adds `event.original`, `ingested`, defaults. */
+export type ParsedFields = Omit<EcsEvent, 'event'> & { event?: Partial<EcsEvent['event']> };
+
+/** A record the parser does not understand, with the reason (it becomes a `pipeline_error` event). */
+export interface ParseFailure {
+  failure: string;
+}
+
+/**
+ * One log format. Implementations are pure (no I/O, no clock but `ctx.now`), never throw on any
+ * input, and run in time linear in the record's length (no regex that can backtrack catastrophically).
+ */
+export interface LogParser {
+  /** Registry key and the value of `vigil parse --source`: `syslog`, `tcpdump`, `ossec`, `windows`. */
+  source: string;
+  /** The dataset of events that do not set `event.dataset` themselves. */
+  dataset: string;
+  /** One line for `vigil parse --help`. */
+  description: string;
+  /** A new framer for one input stream; absent for formats where every line is a record. */
+  framer?(): RecordFramer;
+  /** Cheap test of whether a record looks like this format, for `--source auto`. */
+  detect(record: string): boolean;
+  parse(record: string, ctx: ParseContext): ParsedFields | ParseFailure;
+}
+
+export function isFailure(result: ParsedFields | ParseFailure): result is ParseFailure {
+  return 'failure' in result && typeof (result as ParseFailure).failure === 'string';
+}
