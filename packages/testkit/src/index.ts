@@ -5,3 +5,4 @@ export { uniquePrefix } from './prefix.ts';
 export { repoRoot, fixturesDir, readFixture, fixtureLines } from './paths.ts';
 export { dropPrefix } from './elasticsearch.ts';
 export { freePort } from './net.ts';
+export { TcpProxy } from './proxy.ts';
