@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig, VigilError, type VigilConfig } from '@vigil/core';
 import { doctorCommand } from './commands/doctor.ts';
 import { setupCommand } from './commands/setup.ts';
+import { ingestFilesCommand, type IngestFilesOptions } from './commands/ingest.ts';
+import { parseCommand, type ParseOptions } from './commands/parse.ts';
 import type { Output } from './output.ts';
 
 /** Builds the `vigil` command tree; `run` parses argv and returns the exit code instead of exiting. */
@@ -25,6 +27,25 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .command('setup')
     .description('install index templates and create system indices (idempotent)')
     .action(async () => setExitCode(await setupCommand(config(), out)));
+
+  program
+    .command('parse')
+    .description('print what Vigil makes of log lines: one JSON event per record, in input order (no services needed)')
+    .requiredOption('-s, --source <name>', 'log format: syslog, tcpdump, ossec, windows or auto')
+    .option('--timezone <zone>', 'IANA zone of timestamps written without one', 'UTC')
+    .option('--dataset <name>', 'override the dataset of every event')
+    .argument('[file]', 'file to read (default: standard input)')
+    .action(async (file: string | undefined, opts: ParseOptions) => setExitCode(await parseCommand(file, opts)));
+
+  program
+    .command('ingest')
+    .description('index log files once, resuming from committed offsets, and print a summary')
+    .requiredOption('-s, --source <name>', 'log format: syslog, tcpdump, ossec, windows or auto')
+    .option('--timezone <zone>', 'IANA zone of timestamps written without one', 'UTC')
+    .option('--dataset <name>', 'override the dataset of every event')
+    .option('--state <dir>', 'where committed offsets are kept (default: $XDG_STATE_HOME/vigil)')
+    .argument('<files...>', 'files to index')
+    .action(async (files: string[], opts: IngestFilesOptions) => setExitCode(await ingestFilesCommand(config(), files, opts, out)));
 
   return program;
 }

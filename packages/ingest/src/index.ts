@@ -2,5 +2,5 @@ export { LineSplitter } from './lines.ts';
 export { CommitTracker } from './commit.ts';
 export { recordId } from './ids.ts';
 export { OffsetStore, type FileOffset } from './offsets.ts';
-export { RecordSink, newCounters, type IngestCounters, type RecordOrigin, type RecordSinkOptions } from './sink.ts';
+export { RecordSink, buildEvent, newCounters, type EventOptions, type IngestCounters, type RecordOrigin, type RecordSinkOptions } from './sink.ts';
 export { ingestFileOnce, commitFinal, type FileOnceOptions, type FileOnceResult } from './inputs/file-once.ts';

@@ -19,16 +19,30 @@ export interface RecordOrigin {
   offset?: number;
 }
 
-/** Settings of a {@link RecordSink}. */
-export interface RecordSinkOptions {
+/** How records become events: the parser and the settings it runs with. */
+export interface EventOptions {
   parser: LogParser;
-  writer: BulkWriter;
-  prefix: string;
   clock: Clock;
   /** Zone for timestamps written without one; default UTC. */
   timezone?: string;
   /** Overrides the parser's dataset for every event (`ingest/*.yaml` `dataset:`). */
   dataset?: string;
+}
+
+/** One record's event, as `vigil parse` prints it and the sink stores it. */
+export function buildEvent(o: EventOptions, text: string, origin: RecordOrigin = {}): EcsEvent {
+  const now = o.clock.now();
+  const ctx: ParseContext = { timezone: o.timezone ?? 'UTC', now };
+  const event = toEvent(o.parser, text, ctx, now);
+  if (o.dataset !== undefined) event.event.dataset = o.dataset;
+  if (origin.filePath !== undefined) event.log = { ...event.log, file: { path: origin.filePath }, ...(origin.offset === undefined ? {} : { offset: origin.offset }) };
+  return event;
+}
+
+/** Settings of a {@link RecordSink}. */
+export interface RecordSinkOptions extends EventOptions {
+  writer: BulkWriter;
+  prefix: string;
   counters?: IngestCounters;
 }
 
@@ -46,18 +60,8 @@ export class RecordSink {
     this.counters = options.counters ?? newCounters();
   }
 
-  /** The event for a record, as `vigil parse` prints it. */
-  event(text: string, origin: RecordOrigin = {}): EcsEvent {
-    const now = this.#o.clock.now();
-    const ctx: ParseContext = { timezone: this.#o.timezone ?? 'UTC', now };
-    const event = toEvent(this.#o.parser, text, ctx, now);
-    if (this.#o.dataset !== undefined) event.event.dataset = this.#o.dataset;
-    if (origin.filePath !== undefined) event.log = { ...event.log, file: { path: origin.filePath }, ...(origin.offset === undefined ? {} : { offset: origin.offset }) };
-    return event;
-  }
-
   async write(text: string, id: string, origin: RecordOrigin, onDone?: () => void): Promise<void> {
-    const event = this.event(text, origin);
+    const event = buildEvent(this.#o, text, origin);
     this.counters.eventsOut += 1;
     if (event.event.kind === 'pipeline_error') this.counters.pipelineErrors += 1;
     const accepted = this.#o.writer.add({
