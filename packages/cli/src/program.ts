@@ -4,6 +4,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { setupCommand } from './commands/setup.ts';
 import { ingestFilesCommand, type IngestFilesOptions } from './commands/ingest.ts';
 import { parseCommand, type ParseOptions } from './commands/parse.ts';
+import { ingestServeCommand, type IngestServeOptions } from './commands/ingest-serve.ts';
 import type { Output } from './output.ts';
 
 /** Builds the `vigil` command tree; `run` parses argv and returns the exit code instead of exiting. */
@@ -37,15 +38,23 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .argument('[file]', 'file to read (default: standard input)')
     .action(async (file: string | undefined, opts: ParseOptions) => setExitCode(await parseCommand(file, opts)));
 
-  program
+  const ingest = program
     .command('ingest')
-    .description('index log files once, resuming from committed offsets, and print a summary')
+    .description('index log files once, resuming from committed offsets, and print a summary; or `ingest serve`')
     .requiredOption('-s, --source <name>', 'log format: syslog, tcpdump, ossec, windows or auto')
     .option('--timezone <zone>', 'IANA zone of timestamps written without one', 'UTC')
     .option('--dataset <name>', 'override the dataset of every event')
     .option('--state <dir>', 'where committed offsets are kept (default: $XDG_STATE_HOME/vigil)')
     .argument('<files...>', 'files to index')
     .action(async (files: string[], opts: IngestFilesOptions) => setExitCode(await ingestFilesCommand(config(), files, opts, out)));
+
+  ingest
+    .command('serve')
+    .description('run the inputs defined in ingest/*.yaml until stopped, with a Prometheus metrics endpoint')
+    .option('--dir <dir>', 'folder of input definitions', 'ingest')
+    .option('--state <dir>', 'offsets and spill files (default: $XDG_STATE_HOME/vigil)')
+    .option('--metrics <host:port>', 'metrics endpoint, or off', '127.0.0.1:9464')
+    .action(async (opts: IngestServeOptions) => setExitCode(await ingestServeCommand(config(), opts, out)));
 
   return program;
 }

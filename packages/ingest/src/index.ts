@@ -5,3 +5,7 @@ export { OffsetStore, type FileOffset } from './offsets.ts';
 export { RecordSink, buildEvent, newCounters, type EventOptions, type IngestCounters, type RecordOrigin, type RecordSinkOptions } from './sink.ts';
 export { ingestFileOnce, commitFinal, type FileOnceOptions, type FileOnceResult } from './inputs/file-once.ts';
 export { FileTailInput, type FileTailOptions, type FileTailCounters, type RecordTarget } from './inputs/file/tail.ts';
+export { loadInputConfigs, parseInputConfig, inputConfigSchema, INPUT_TYPES, type InputConfig, type InputType, type LoadedInput } from './config.ts';
+export { ingestRegistry, serveMetrics, type MetricSources } from './metrics.ts';
+export { createInput, type Input, type InputDeps } from './inputs/registry.ts';
+export { IngestServer, type IngestServerOptions } from './serve.ts';

@@ -4,3 +4,4 @@ export { lineFramer, startLineFramer } from './framing.ts';
 export { toEvent, MAX_RECORD_BYTES } from './record.ts';
 export { parsers, parserFor } from './registry.ts';
 export { zonedToEpochMs, isoWithFraction, inferYear, monthNumber, isValidTimezone } from './time.ts';
+export { autoParser } from './auto/index.ts';

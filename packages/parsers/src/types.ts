@@ -59,6 +59,11 @@ export interface LogParser {
   description: string;
   /** A new framer for one input stream; absent for formats where every line is a record. */
   framer?(): RecordFramer;
+  /**
+   * Multi-line formats: true for the first line of a record (`** Alert ...`, `Event[0]:`). Lets
+   * `--source auto` frame records of several formats in one stream.
+   */
+  startsRecord?(line: string): boolean;
   /** Cheap test of whether a record looks like this format, for `--source auto`. */
   detect(record: string): boolean;
   parse(record: string, ctx: ParseContext): ParsedFields | ParseFailure;
