@@ -16,7 +16,7 @@ export interface FileOnceOptions {
   now: () => Date;
   /** Called with bytes read so far, for progress bars. */
   onProgress?: (bytesRead: number, size: number) => void;
-  /** How often committed offsets are written while reading (ms). */
+  /** How often committed offsets are written while reading (ms). Default 1000. */
   saveEveryMs?: number;
 }
 
@@ -43,7 +43,11 @@ export async function ingestFileOnce(path: string, o: FileOnceOptions): Promise<
   const framer = o.parser.framer?.() ?? lineFramer();
   const splitter = new LineSplitter(start);
   let records = 0;
-  let lastSave = Date.now();
+  // Saved on a timer, not per chunk: while Elasticsearch is slow the read loop waits, acks go on.
+  const saver = setInterval(() => {
+    o.offsets.set(absolute, info.ino, tracker.committed, o.now());
+    o.offsets.save();
+  }, o.saveEveryMs ?? 1_000);
 
   const send = async (batch: LogRecord[]) => {
     for (const record of batch) {
@@ -52,28 +56,27 @@ export async function ingestFileOnce(path: string, o: FileOnceOptions): Promise<
     }
   };
 
-  const stream = createReadStream(absolute, { start, highWaterMark: 1024 * 1024 });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const lines: LogRecord[] = [];
-    splitter.push(chunk, (line) => {
-      o.sink.counters.linesIn += 1;
-      lines.push(...framer.push(line));
-    });
-    await send(lines);
-    o.onProgress?.(splitter.offset, info.size);
-    if (Date.now() - lastSave >= (o.saveEveryMs ?? 1_000)) {
-      o.offsets.set(absolute, info.ino, tracker.committed, o.now());
-      o.offsets.save();
-      lastSave = Date.now();
+  try {
+    const stream = createReadStream(absolute, { start, highWaterMark: 1024 * 1024 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const lines: LogRecord[] = [];
+      splitter.push(chunk, (line) => {
+        o.sink.counters.linesIn += 1;
+        lines.push(...framer.push(line));
+      });
+      await send(lines);
+      o.onProgress?.(splitter.offset, info.size);
     }
+    const rest: LogRecord[] = [];
+    splitter.end((line) => {
+      o.sink.counters.linesIn += 1;
+      rest.push(...framer.push(line));
+    });
+    rest.push(...framer.flush());
+    await send(rest);
+  } finally {
+    clearInterval(saver);
   }
-  const rest: LogRecord[] = [];
-  splitter.end((line) => {
-    o.sink.counters.linesIn += 1;
-    rest.push(...framer.push(line));
-  });
-  rest.push(...framer.flush());
-  await send(rest);
   return { path: absolute, size: info.size, resumedAt: start, records, tracker, ino: info.ino };
 }
 
