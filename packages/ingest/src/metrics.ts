@@ -40,7 +40,7 @@ export function ingestRegistry(sources: MetricSources): Registry {
   fromWriter('vigil_ingest_indexed_total', 'Documents Elasticsearch created', (s) => s.indexed, 'counter');
   fromWriter('vigil_ingest_duplicates_total', 'Documents found already indexed (replays)', (s) => s.duplicates, 'counter');
   fromWriter('vigil_ingest_dead_letters_total', 'Documents Elasticsearch refused, stored in the dead-letter index', (s) => s.deadLettered, 'counter');
-  fromWriter('vigil_ingest_retries_total', 'Documents sent again after a transient failure', (s) => s.retries, 'counter');
+  fromWriter('vigil_ingest_retries_total', 'Bulk requests sent again after a failure', (s) => s.retries, 'counter');
   fromWriter('vigil_ingest_backlog', 'Documents accepted and not yet stored', (s) => s.backlog, 'gauge');
   fromWriter('vigil_elasticsearch_bulk_latency_ms', 'Latency of the last successful bulk request', (s) => s.lastLatencyMs, 'gauge');
   return registry;

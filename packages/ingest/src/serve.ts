@@ -63,7 +63,7 @@ export class IngestServer {
         ...(config.timezone === undefined ? {} : { timezone: config.timezone }),
         ...(config.dataset === undefined ? {} : { dataset: config.dataset }),
       });
-      const input = createInput(config, { name, parser, target, offsets: this.#offsets, clock: this.#o.clock, stateDir: this.#o.stateDir, log: this.#o.log });
+      const input = createInput(config, { name, parser, target, offsets: this.#offsets, clock: this.#o.clock, stateDir: this.#o.stateDir, log: this.#o.log, counters });
       await input.start();
       this.#running.push({ name, input, counters });
       this.#o.log(`input ${name}: ${config.type}, parser ${config.parser}`);

@@ -22,7 +22,7 @@ export interface BulkStats {
   indexed: number;
   duplicates: number;
   deadLettered: number;
-  /** Documents or requests sent again after a transient failure. */
+  /** Bulk requests sent again after a failure (an outage, a 429, documents rejected for now). */
   retries: number;
   /** Documents accepted by `add` and not yet done. */
   backlog: number;
@@ -174,7 +174,6 @@ export class BulkWriter {
     for (let attempt = 1; pending.docs.length > 0; attempt += 1) {
       const retry = await this.#attempt(pending, attempt);
       if (retry.docs.length === 0) break;
-      this.#stats.retries += retry.docs.length;
       pending = retry;
       await this.#backoff(attempt, `${retry.docs.length} documents rejected for now`);
     }
@@ -262,6 +261,7 @@ export class BulkWriter {
   }
 
   #backoff(attempt: number, reason: string): Promise<void> {
+    this.#stats.retries += 1;
     const ceiling = Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** Math.min(attempt - 1, 20));
     const delay = Math.round(ceiling / 2 + (this.#o.random() * ceiling) / 2);
     this.#o.onRetry?.(reason, attempt, delay);

@@ -6,7 +6,7 @@ import { CommitTracker } from '../../commit.ts';
 import { recordId } from '../../ids.ts';
 import { LineSplitter } from '../../lines.ts';
 import type { OffsetStore } from '../../offsets.ts';
-import type { RecordOrigin } from '../../sink.ts';
+import { newCounters, type IngestCounters, type RecordOrigin } from '../../sink.ts';
 
 /** Where records go; {@link RecordSink} is one. */
 export interface RecordTarget {
@@ -31,11 +31,12 @@ export interface FileTailOptions {
   framerIdleMs?: number;
   /** Reports rotation, truncation and read errors, one line each. */
   log?: (line: string) => void;
+  /** Where lines read are counted (shared with the input's sink, for metrics). */
+  counters?: IngestCounters;
 }
 
-/** Counters of one tail input. */
+/** Counters of one tail input (lines read are counted in {@link FileTailOptions.counters}). */
 export interface FileTailCounters {
-  lines: number;
   bytes: number;
   rotations: number;
   truncations: number;
@@ -63,13 +64,15 @@ const CHUNK = 1024 * 1024;
  */
 export class FileTailInput {
   readonly #o: FileTailOptions;
-  readonly counters: FileTailCounters = { lines: 0, bytes: 0, rotations: 0, truncations: 0 };
+  readonly counters: FileTailCounters = { bytes: 0, rotations: 0, truncations: 0 };
+  readonly #lines: IngestCounters;
   #running = false;
   #loops: Array<Promise<void>> = [];
   readonly #buffer = Buffer.alloc(CHUNK);
 
   constructor(options: FileTailOptions) {
     this.#o = options;
+    this.#lines = options.counters ?? newCounters();
   }
 
   async start(): Promise<void> {
@@ -144,7 +147,7 @@ export class FileTailInput {
   async #consume(file: OpenFile, chunk: Buffer): Promise<void> {
     const records: LogRecord[] = [];
     file.splitter.push(chunk, (line) => {
-      this.counters.lines += 1;
+      this.#lines.linesIn += 1;
       records.push(...file.framer.push(line));
     });
     file.position += chunk.length;
