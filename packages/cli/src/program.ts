@@ -13,6 +13,8 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .description('Vigil: security monitoring on Elasticsearch — ingest, watches, alerts, active response')
     .option('-c, --config <file>', 'configuration file (default: ./vigil.yaml when present; VIGIL_CONFIG)')
     .showHelpAfterError()
+    // options after a subcommand belong to it: `ingest serve --state` is serve's, not ingest's
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: (s) => out.error(s.trimEnd()) })
     .exitOverride();
 
@@ -40,8 +42,10 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
 
   const ingest = program
     .command('ingest')
+    .enablePositionalOptions()
     .description('index log files once, resuming from committed offsets, and print a summary; or `ingest serve`')
-    .requiredOption('-s, --source <name>', 'log format: syslog, tcpdump, ossec, windows or auto')
+    // not requiredOption: commander would demand it of `ingest serve` too
+    .option('-s, --source <name>', 'log format: syslog, tcpdump, ossec, windows or auto (required)')
     .option('--timezone <zone>', 'IANA zone of timestamps written without one', 'UTC')
     .option('--dataset <name>', 'override the dataset of every event')
     .option('--state <dir>', 'where committed offsets are kept (default: $XDG_STATE_HOME/vigil)')

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -72,5 +72,36 @@ describe('vigil ingest FILE', () => {
     const third = await runIngest(['--source', 'auto', '--state', state, file]).done;
     expect(third.stdout).toMatch(/big\.log: 0 records \(resumed at byte \d+\)/);
     expect(await eventCount()).toBe(lines);
+  });
+});
+
+describe('vigil ingest serve', () => {
+  it('runs the inputs of an ingest folder until SIGTERM, then exits 0 with everything stored', async () => {
+    const before = await eventCount();
+    const ingestDir = join(dir, 'serve-ingest');
+    mkdirSync(ingestDir, { recursive: true });
+    const log = join(dir, 'serve.log');
+    writeFileSync(log, '');
+    writeFileSync(join(ingestDir, 'auth.yaml'), `type: file\nparser: auto\ndataset: auth\npaths: [${log}]\n`);
+    const serve = runIngest(['serve', '--dir', ingestDir, '--state', join(dir, 'serve-state'), '--metrics', 'off']);
+    // a new file is read from its start, so lines written before the input is up are read too
+    appendFileSync(log, Array.from({ length: 500 }, (_, i) => `Nov 22 11:00:00 web1 sshd[7]: serve line ${i}\n`).join(''));
+    const deadline = Date.now() + 30_000;
+    while ((await eventCount()) < before + 500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    serve.child.kill('SIGTERM');
+    const result = await serve.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/input auth: file, parser auto/);
+    expect(await eventCount()).toBe(before + 500);
+  });
+
+  it('refuses an invalid input definition at start, naming file, line and key', async () => {
+    const ingestDir = join(dir, 'bad-ingest');
+    mkdirSync(ingestDir, { recursive: true });
+    writeFileSync(join(ingestDir, 'udp.yaml'), 'type: syslog_udp\nparser: syslog\nlisten: 127.0.0.1\nbuffer: 10\n');
+    const result = await runIngest(['serve', '--dir', ingestDir, '--metrics', 'off']).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(ingestDir, 'udp.yaml')}:3: listen: must be host:port`);
+    expect(result.stderr).toContain(`${join(ingestDir, 'udp.yaml')}:4: buffer: unknown key`);
   });
 });

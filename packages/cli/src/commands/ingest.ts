@@ -1,14 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { redactUrl, systemClock, type VigilConfig } from '@vigil/core';
+import { redactUrl, systemClock, VigilError, type VigilConfig } from '@vigil/core';
 import { commitFinal, ingestFileOnce, OffsetStore, RecordSink } from '@vigil/ingest';
 import { parserFor } from '@vigil/parsers';
 import { BulkWriter, createElasticsearchClient, elasticsearchError, setupIndices } from '@vigil/store';
 import type { Output } from '../output.ts';
 
 export interface IngestFilesOptions {
-  source: string;
+  source?: string;
   dataset?: string;
   timezone?: string;
   /** Folder of the offset state; default `$XDG_STATE_HOME/vigil` (`~/.local/state/vigil`). */
@@ -25,6 +25,7 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
  * job without duplicates; a file already read to its end adds nothing.
  */
 export async function ingestFilesCommand(config: VigilConfig, files: string[], options: IngestFilesOptions, out: Output): Promise<number> {
+  if (options.source === undefined) throw new VigilError('CONFIG_INVALID', 'vigil ingest FILE... needs --source (syslog, tcpdump, ossec, windows or auto)');
   const parser = parserFor(options.source);
   const client = createElasticsearchClient(config.elasticsearch);
   const started = Date.now();

@@ -1,0 +1,149 @@
+// npm run bench:ingest — figures for docs/benchmarks.md (run by scripts/bench with the services up).
+//  1. parse throughput per format, one core: parser.parse and the full record → event step
+//  2. end-to-end events/s into the local Elasticsearch, next to a plain _bulk of the same documents
+//  3. peak RSS of a `vigil ingest serve` process fed 10,000 lines/s
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { systemClock } from '@vigil/core';
+import { parserFor, toEvent, type ParseContext } from '@vigil/parsers';
+import { BulkWriter, createElasticsearchClient, eventIndex, setupIndices } from '@vigil/store';
+import { fixtureLines, repoRoot, serviceEnv, uniquePrefix, dropPrefix } from '@vigil/testkit';
+import { recordId, RecordSink } from '../src/index.ts';
+
+const root = repoRoot();
+const ctx: ParseContext = { timezone: 'UTC', now: new Date('2026-11-22T12:00:00Z') };
+
+/** Sample lines per format, from the shared fixtures (the parsers' own test data). */
+const SAMPLES: Array<{ label: string; source: string; lines: () => string[] }> = [
+  { label: 'syslog (loghub Linux)', source: 'syslog', lines: () => fixtureLines('loghub/Linux/Linux_2k.log') },
+  { label: 'sshd (fail2ban)', source: 'syslog', lines: () => fixtureLines('fail2ban/sshd').filter((l) => !l.startsWith('#') && l.trim() !== '') },
+  { label: 'netfilter (crowdsec)', source: 'syslog', lines: () => fixtureLines('crowdsec-hub/iptables-scan-multi-port/iptables-scan-multi-port.log') },
+  { label: 'tcpdump SYN', source: 'tcpdump', lines: () => ['bgp-4byte-asn', 'ssh', 'whois', 'mptcp-v0', 'scps_invalid'].flatMap((n) => fixtureLines(`tcpdump-derived/${n}.syn-tttt.txt`)) },
+  { label: 'ossec JSON', source: 'ossec', lines: () => fixtureLines('excerpts/ossec-alerts.jsonl') },
+  { label: 'windows legacy', source: 'windows', lines: () => fixtureLines('excerpts/windows-4625-winevtlog-legacy.log') },
+];
+
+function linesPerSecond(lines: string[], step: (line: string) => unknown, seconds = 2): number {
+  let n = 0;
+  for (let i = 0; i < 20_000; i += 1) step(lines[i % lines.length] as string); // warm up
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 10_000; i += 1) step(lines[(n + i) % lines.length] as string);
+    n += 10_000;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+function parseThroughput(): void {
+  console.log('\n1. parse throughput, one core (lines/s)');
+  console.log('| format | parse | record → event |\n|---|---:|---:|');
+  for (const sample of SAMPLES) {
+    let parser;
+    try {
+      parser = parserFor(sample.source);
+    } catch {
+      console.log(`| ${sample.label} | parser not built yet | |`);
+      continue;
+    }
+    const lines = sample.lines();
+    const parse = linesPerSecond(lines, (l) => parser.parse(l, ctx));
+    const full = linesPerSecond(lines, (l) => toEvent(parser, l, ctx));
+    console.log(`| ${sample.label} | ${Math.round(parse).toLocaleString('en')} | ${Math.round(full).toLocaleString('en')} |`);
+  }
+}
+
+async function endToEnd(count: number): Promise<void> {
+  const env = serviceEnv(root);
+  const client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
+  const lines = fixtureLines('loghub/Linux/Linux_2k.log');
+  const parser = parserFor('auto');
+  console.log(`\n2. end-to-end into Elasticsearch, ${count.toLocaleString('en')} events (events/s)`);
+
+  // Vigil: record → event → writer, as an input drives it
+  const prefixA = uniquePrefix('bench-vigil');
+  await setupIndices(client, prefixA);
+  const writer = new BulkWriter({ client, prefix: prefixA });
+  const sink = new RecordSink({ parser, writer, prefix: prefixA, clock: systemClock });
+  let start = performance.now();
+  for (let i = 0; i < count; i += 1) {
+    const text = lines[i % lines.length] as string;
+    await sink.write(text, recordId('bench', i, text), {});
+  }
+  await writer.close();
+  const vigil = count / ((performance.now() - start) / 1000);
+
+  // plain _bulk: the same documents, serialized beforehand, same batch size and concurrency
+  const prefixB = uniquePrefix('bench-plain');
+  await setupIndices(client, prefixB);
+  const bodies: string[] = [];
+  let batch = '';
+  for (let i = 0; i < count; i += 1) {
+    const text = lines[i % lines.length] as string;
+    const event = toEvent(parser, text, { timezone: 'UTC', now: new Date() });
+    batch += `{"create":{"_index":"${eventIndex(prefixB, event.event.dataset, event['@timestamp'])}","_id":"${recordId('bench', i, text)}"}}\n${JSON.stringify(event)}\n`;
+    if (batch.length >= 5 * 1024 * 1024) {
+      bodies.push(batch);
+      batch = '';
+    }
+  }
+  if (batch !== '') bodies.push(batch);
+  start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++] as string;
+      await client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body, querystring: { filter_path: 'errors' } });
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const plain = count / ((performance.now() - start) / 1000);
+  console.log(`| path | events/s |\n|---|---:|\n| vigil (parse + write) | ${Math.round(vigil).toLocaleString('en')} |\n| plain _bulk, pre-serialized | ${Math.round(plain).toLocaleString('en')} |\n| ratio | ${(vigil / plain).toFixed(2)} |`);
+  await dropPrefix(client, prefixA);
+  await dropPrefix(client, prefixB);
+  await client.close();
+}
+
+function vmHwmKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+}
+
+async function peakRss(seconds: number, rate: number): Promise<void> {
+  const env = serviceEnv(root);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-rss-'));
+  const log = join(dir, 'auth.log');
+  writeFileSync(log, '');
+  const ingestDir = join(dir, 'ingest');
+  const prefix = uniquePrefix('bench-rss');
+  await import('node:fs').then((fs) => fs.mkdirSync(ingestDir));
+  writeFileSync(join(ingestDir, 'auth.yaml'), `type: file\nparser: auto\npaths: [${log}]\n`);
+  const child = spawn(process.execPath, [join(root, 'packages/cli/bin/vigil.js'), 'ingest', 'serve', '--dir', ingestDir, '--state', join(dir, 'state'), '--metrics', 'off'], {
+    env: { ...process.env, VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL, VIGIL_INDEX_PREFIX: prefix },
+    stdio: 'ignore',
+  });
+  await new Promise((r) => setTimeout(r, 3_000));
+  const lines = fixtureLines('loghub/Linux/Linux_2k.log');
+  let written = 0;
+  for (let s = 0; s < seconds; s += 1) {
+    const tick = Date.now();
+    appendFileSync(log, Array.from({ length: rate }, () => `${lines[written++ % lines.length]}\n`).join(''));
+    await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
+  }
+  await new Promise((r) => setTimeout(r, 3_000));
+  const peak = vmHwmKb(child.pid as number);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('close', r));
+  console.log(`\n3. vigil ingest serve fed ${rate.toLocaleString('en')} lines/s for ${seconds} s: peak RSS ${(peak / 1024).toFixed(0)} MB (${written.toLocaleString('en')} lines)`);
+  const client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
+  await dropPrefix(client, prefix);
+  await client.close();
+}
+
+console.log(`vigil bench:ingest — node ${process.version}, ${new Date().toISOString()}`);
+parseThroughput();
+await endToEnd(Number(process.env.BENCH_EVENTS ?? 200_000));
+await peakRss(Number(process.env.BENCH_RSS_SECONDS ?? 30), 10_000);
