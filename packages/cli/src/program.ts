@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig, VigilError, type VigilConfig } from '@vigil/core';
-import { doctorCommand } from './commands/doctor.ts';
-import { setupCommand } from './commands/setup.ts';
-import { ingestFilesCommand, type IngestFilesOptions } from './commands/ingest.ts';
-import { parseCommand, type ParseOptions } from './commands/parse.ts';
-import { ingestServeCommand, type IngestServeOptions } from './commands/ingest-serve.ts';
 import type { Output } from './output.ts';
+import type { IngestFilesOptions } from './commands/ingest.ts';
+import type { ParseOptions } from './commands/parse.ts';
+import type { IngestServeOptions } from './commands/ingest-serve.ts';
+
+// Each command's module (and its dependencies: the Elasticsearch client, ioredis, prom-client...) is
+// loaded only when that command runs: a long-running `ingest serve` carries no doctor code.
 
 /** Builds the `vigil` command tree; `run` parses argv and returns the exit code instead of exiting. */
 export function buildProgram(out: Output, setExitCode: (code: number) => void): Command {
@@ -24,12 +25,12 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .command('doctor')
     .description('check Elasticsearch, Redis and SMTP, one line per check with the fix; exit 1 when one fails')
     .option('--json', 'print the checks as JSON')
-    .action(async (opts: { json?: boolean }) => setExitCode(await doctorCommand(config(), out, opts)));
+    .action(async (opts: { json?: boolean }) => setExitCode(await (await import('./commands/doctor.ts')).doctorCommand(config(), out, opts)));
 
   program
     .command('setup')
     .description('install index templates and create system indices (idempotent)')
-    .action(async () => setExitCode(await setupCommand(config(), out)));
+    .action(async () => setExitCode(await (await import('./commands/setup.ts')).setupCommand(config(), out)));
 
   program
     .command('parse')
@@ -38,7 +39,7 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--timezone <zone>', 'IANA zone of timestamps written without one', 'UTC')
     .option('--dataset <name>', 'override the dataset of every event')
     .argument('[file]', 'file to read (default: standard input)')
-    .action(async (file: string | undefined, opts: ParseOptions) => setExitCode(await parseCommand(file, opts)));
+    .action(async (file: string | undefined, opts: ParseOptions) => setExitCode(await (await import('./commands/parse.ts')).parseCommand(file, opts)));
 
   const ingest = program
     .command('ingest')
@@ -50,7 +51,7 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--dataset <name>', 'override the dataset of every event')
     .option('--state <dir>', 'where committed offsets are kept (default: $XDG_STATE_HOME/vigil)')
     .argument('<files...>', 'files to index')
-    .action(async (files: string[], opts: IngestFilesOptions) => setExitCode(await ingestFilesCommand(config(), files, opts, out)));
+    .action(async (files: string[], opts: IngestFilesOptions) => setExitCode(await (await import('./commands/ingest.ts')).ingestFilesCommand(config(), files, opts, out)));
 
   ingest
     .command('serve')
@@ -58,7 +59,7 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--dir <dir>', 'folder of input definitions', 'ingest')
     .option('--state <dir>', 'offsets and spill files (default: $XDG_STATE_HOME/vigil)')
     .option('--metrics <host:port>', 'metrics endpoint, or off', '127.0.0.1:9464')
-    .action(async (opts: IngestServeOptions) => setExitCode(await ingestServeCommand(config(), opts, out)));
+    .action(async (opts: IngestServeOptions) => setExitCode(await (await import('./commands/ingest-serve.ts')).ingestServeCommand(config(), opts, out)));
 
   return program;
 }

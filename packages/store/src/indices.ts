@@ -13,6 +13,10 @@ export type DailySystemIndex = (typeof DAILY_SYSTEM_INDICES)[number];
 
 /** `YYYY.MM.DD` of a timestamp in UTC; throws on an invalid date rather than naming `NaN.NaN.NaN`. */
 export function dayOf(timestamp: Date | string): string {
+  // fast path for the ISO UTC strings events carry: the day is already written out
+  if (typeof timestamp === 'string' && timestamp.length >= 20 && timestamp.endsWith('Z') && timestamp.charCodeAt(10) === 84 /* T */) {
+    return `${timestamp.slice(0, 4)}.${timestamp.slice(5, 7)}.${timestamp.slice(8, 10)}`;
+  }
   const date = new Date(timestamp);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a timestamp: ${String(timestamp)}`);
   const pad = (n: number) => String(n).padStart(2, '0');

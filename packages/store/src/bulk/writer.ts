@@ -48,16 +48,24 @@ export interface BulkWriterOptions {
   /** Where a transient failure is reported (one line each); default silent. */
   onRetry?: (reason: string, attempt: number, delayMs: number) => void;
   /** Last resort when even the dead letter is refused: the document is written here, never dropped. */
-  onUnstorable?: (doc: BulkDocument, reason: string) => void;
+  onUnstorable?: (doc: Omit<BulkDocument, 'document'>, reason: string) => void;
   now?: () => Date;
   random?: () => number;
 }
 
+/** What a batch keeps of a document once serialized: not the event object, which can be collected. */
+type Pending = Omit<BulkDocument, 'document'>;
+
 interface Batch {
-  docs: BulkDocument[];
+  docs: Pending[];
   bytes: number;
+  /** Per document: its action and source lines, as sent. */
   body: string[];
+  /** Per document: the byte length of its two lines (measured once). */
+  sizes: number[];
 }
+
+const emptyBatch = (): Batch => ({ docs: [], bytes: 0, body: [], sizes: [] });
 
 interface ItemResult {
   status: number;
@@ -83,7 +91,7 @@ function isTransient(err: unknown): boolean {
  */
 export class BulkWriter {
   readonly #o: Required<Omit<BulkWriterOptions, 'onRetry' | 'onUnstorable'>> & Pick<BulkWriterOptions, 'onRetry' | 'onUnstorable'>;
-  #current: Batch = { docs: [], bytes: 0, body: [] };
+  #current: Batch = emptyBatch();
   readonly #queue: Batch[] = [];
   #inFlight = 0;
   #bufferedBytes = 0;
@@ -116,11 +124,11 @@ export class BulkWriter {
   /** Buffers a document. Returns false when the buffer is full: wait for `waitForRoom()` before adding more. */
   add(doc: BulkDocument): boolean {
     if (this.#closed) throw new Error('bulk writer is closed');
-    const action = `{"create":{"_index":${JSON.stringify(doc.index)},"_id":${JSON.stringify(doc.id)}}}\n`;
-    const source = `${JSON.stringify(doc.document)}\n`;
-    const bytes = enc(action) + enc(source);
-    this.#current.docs.push(doc);
-    this.#current.body.push(action, source);
+    const lines = `{"create":{"_index":${JSON.stringify(doc.index)},"_id":${JSON.stringify(doc.id)}}}\n${JSON.stringify(doc.document)}\n`;
+    const bytes = enc(lines);
+    this.#current.docs.push({ index: doc.index, id: doc.id, original: doc.original, dataset: doc.dataset, ...(doc.onDone === undefined ? {} : { onDone: doc.onDone }) });
+    this.#current.body.push(lines);
+    this.#current.sizes.push(bytes);
     this.#current.bytes += bytes;
     this.#bufferedBytes += bytes;
     this.#stats.backlog += 1;
@@ -154,7 +162,7 @@ export class BulkWriter {
     }
     if (this.#current.docs.length === 0) return;
     this.#queue.push(this.#current);
-    this.#current = { docs: [], bytes: 0, body: [] };
+    this.#current = emptyBatch();
     this.#pump();
   }
 
@@ -205,37 +213,38 @@ export class BulkWriter {
     const started = Date.now();
     const items = await this.#request(batch.body.join(''), attempt, `bulk of ${batch.docs.length}`);
     this.#stats.lastLatencyMs = Date.now() - started;
-    const retry: Batch = { docs: [], bytes: 0, body: [] };
-    const rejected: Array<[BulkDocument, ItemResult]> = [];
+    const retry = emptyBatch();
+    const rejected: Array<[Pending, ItemResult, string]> = [];
     batch.docs.forEach((doc, i) => {
       const item = items[i] ?? { status: 0, error: { type: 'missing_item', reason: 'no result for this document' } };
       if (item.status >= 200 && item.status < 300) this.#done(doc, 'indexed', batch, i);
       else if (item.status === 409) this.#done(doc, 'duplicates', batch, i);
       else if (item.status === 429 || item.status >= 500 || item.status === 0) {
         retry.docs.push(doc);
-        retry.body.push(batch.body[2 * i] as string, batch.body[2 * i + 1] as string);
-      } else rejected.push([doc, item]);
+        retry.body.push(batch.body[i] as string);
+        retry.sizes.push(batch.sizes[i] as number);
+      } else rejected.push([doc, item, batch.body[i] as string]);
     });
     if (rejected.length > 0) await this.#deadLetter(rejected, batch);
     return retry;
   }
 
-  async #deadLetter(rejected: Array<[BulkDocument, ItemResult]>, batch: Batch): Promise<void> {
+  async #deadLetter(rejected: Array<[Pending, ItemResult, string]>, batch: Batch): Promise<void> {
     const now = this.#o.now();
     const index = dailySystemIndex(this.#o.prefix, 'deadletter', now);
-    const letters: Batch = { docs: [], bytes: 0, body: [] };
-    for (const [doc, item] of rejected) {
+    const letters: string[] = [];
+    for (const [doc, item, lines] of rejected) {
       const letter = {
         '@timestamp': now.toISOString(),
         event: { original: doc.original, dataset: doc.dataset },
         target_index: doc.index,
         error: { type: item.error?.type ?? `http_${item.status}`, message: item.error?.reason ?? `HTTP ${item.status}` },
-        document: doc.document,
+        // the refused document, recovered from the line that was sent (rare path: parse on demand)
+        document: JSON.parse(lines.slice(lines.indexOf('\n') + 1)) as unknown,
       };
-      letters.docs.push({ ...doc, onDone: undefined });
-      letters.body.push(`{"create":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(doc.id)}}}\n`, `${JSON.stringify(letter)}\n`);
+      letters.push(`{"create":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(doc.id)}}}\n${JSON.stringify(letter)}\n`);
     }
-    const results = await this.#request(letters.body.join(''), 1, `dead letter of ${letters.docs.length}`);
+    const results = await this.#request(letters.join(''), 1, `dead letter of ${letters.length}`);
     rejected.forEach(([doc], i) => {
       const status = results[i]?.status ?? 0;
       if (!(status >= 200 && status < 300) && status !== 409) this.#o.onUnstorable?.(doc, results[i]?.error?.reason ?? `HTTP ${status}`);
@@ -243,10 +252,10 @@ export class BulkWriter {
     });
   }
 
-  #done(doc: BulkDocument, outcome: 'indexed' | 'duplicates' | 'deadLettered', batch: Batch, i: number): void {
+  #done(doc: Pending, outcome: 'indexed' | 'duplicates' | 'deadLettered', batch: Batch, i: number): void {
     this.#stats[outcome] += 1;
     this.#stats.backlog -= 1;
-    this.#bufferedBytes -= enc(batch.body[2 * i] ?? '') + enc(batch.body[2 * i + 1] ?? '');
+    this.#bufferedBytes -= batch.sizes[i] ?? 0;
     doc.onDone?.();
     if (this.#bufferedBytes < this.#o.maxBufferedBytes && this.#roomWaiters.length > 0) {
       const waiters = this.#roomWaiters;
