@@ -183,7 +183,7 @@ describe('docker-compose.yml invariants', () => {
     const commands = Object.fromEntries(vigilServices.map((name) => [name, commandOf(service(name)).join(' ')]));
     expect(commands).toEqual({
       'vigil-setup': 'setup',
-      'vigil-ingest': 'ingest serve',
+      'vigil-ingest': 'ingest serve --metrics 0.0.0.0:9464',
       'vigil-scheduler': 'scheduler',
       'vigil-worker': 'worker',
       'vigil-responder': 'responder',

@@ -107,6 +107,12 @@ async function endToEnd(count: number): Promise<void> {
   await client.close();
 }
 
+/** The NODE_OPTIONS of vigil-ingest in docker-compose.yml; the bench measures what is shipped. */
+const INGEST_NODE_OPTIONS = (() => {
+  const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  return /NODE_OPTIONS: "([^"]+)"/.exec(compose)?.[1] ?? '';
+})();
+
 function vmHwmKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
@@ -122,7 +128,8 @@ async function peakRss(seconds: number, rate: number): Promise<void> {
   await import('node:fs').then((fs) => fs.mkdirSync(ingestDir));
   writeFileSync(join(ingestDir, 'auth.yaml'), `type: file\nparser: auto\npaths: [${log}]\n`);
   const child = spawn(process.execPath, [join(root, 'packages/cli/bin/vigil.js'), 'ingest', 'serve', '--dir', ingestDir, '--state', join(dir, 'state'), '--metrics', 'off'], {
-    env: { ...process.env, VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL, VIGIL_INDEX_PREFIX: prefix },
+    // the heap settings docker-compose.yml gives vigil-ingest
+    env: { ...process.env, NODE_OPTIONS: INGEST_NODE_OPTIONS, VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL, VIGIL_INDEX_PREFIX: prefix },
     stdio: 'ignore',
   });
   await new Promise((r) => setTimeout(r, 3_000));
@@ -137,7 +144,7 @@ async function peakRss(seconds: number, rate: number): Promise<void> {
   const peak = vmHwmKb(child.pid as number);
   child.kill('SIGTERM');
   await new Promise((r) => child.on('close', r));
-  console.log(`\n3. vigil ingest serve fed ${rate.toLocaleString('en')} lines/s for ${seconds} s: peak RSS ${(peak / 1024).toFixed(0)} MB (${written.toLocaleString('en')} lines)`);
+  console.log(`\n3. vigil ingest serve (NODE_OPTIONS=\"${INGEST_NODE_OPTIONS}\") fed ${rate.toLocaleString('en')} lines/s for ${seconds} s: peak RSS ${(peak / 1024).toFixed(0)} MB (${written.toLocaleString('en')} lines)`);
   const client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
   await dropPrefix(client, prefix);
   await client.close();

@@ -24,13 +24,25 @@ export class LineSplitter {
   push(chunk: Buffer, emit: (line: Line) => void): void {
     let from = 0;
     for (let nl = chunk.indexOf(NL, from); nl !== -1; nl = chunk.indexOf(NL, from)) {
-      this.#keep(chunk.subarray(from, nl));
       this.#offset += nl - from + 1;
-      emit(this.#take(true));
+      if (this.#partBytes === 0) emit(this.#direct(chunk, from, nl));
+      else {
+        this.#keep(chunk.subarray(from, nl));
+        emit(this.#take(true));
+      }
       from = nl + 1;
     }
     this.#keep(chunk.subarray(from));
     this.#offset += chunk.length - from;
+  }
+
+  /** A line wholly inside one chunk: decoded in place, no copy (the common case on the hot path). */
+  #direct(chunk: Buffer, from: number, nl: number): Line {
+    let end = Math.min(nl, from + MAX_RECORD_BYTES + 1);
+    if (end === nl && end > from && chunk[end - 1] === CR) end -= 1;
+    const line: Line = { text: chunk.toString('utf8', from, end), offset: this.#lineStart, end: this.#offset };
+    this.#lineStart = this.#offset;
+    return line;
   }
 
   /** End of input: a last line without a newline is still a line (its `end` has no newline). */
