@@ -1,0 +1,91 @@
+import { describe, expect, it } from '@jest/globals';
+import { inferYear, isoWithFraction, lineFramer, MAX_RECORD_BYTES, startLineFramer, toEvent, zonedToEpochMs, type Line, type LogParser } from '../src/index.ts';
+
+const ctx = { timezone: 'UTC', now: new Date('2026-11-22T12:00:00Z') };
+
+function lines(text: string): Line[] {
+  let offset = 0;
+  return text.split('\n').map((t) => {
+    const end = offset + Buffer.byteLength(t) + 1;
+    const line = { text: t, offset, end };
+    offset = end;
+    return line;
+  });
+}
+
+describe('framers', () => {
+  it('lineFramer makes every line a record', () => {
+    const framer = lineFramer();
+    expect(lines('a\nb').flatMap((l) => framer.push(l))).toEqual([
+      { text: 'a', offset: 0, end: 2 },
+      { text: 'b', offset: 2, end: 4 },
+    ]);
+    expect(framer.flush()).toEqual([]);
+  });
+
+  it('startLineFramer joins continuation lines, keeps stray lines, drops blank separators', () => {
+    const framer = startLineFramer((t) => t.startsWith('** Alert'), { dropBlank: true });
+    const input = lines('stray\n** Alert 1:\nRule: 5716\n\n** Alert 2:\nRule: 5710');
+    const records = input.flatMap((l) => framer.push(l));
+    records.push(...framer.flush());
+    expect(records).toEqual([
+      { text: 'stray', offset: 0, end: 6 },
+      { text: '** Alert 1:\nRule: 5716', offset: 6, end: 30 },
+      { text: '** Alert 2:\nRule: 5710', offset: 30, end: 53 },
+    ]);
+  });
+});
+
+describe('toEvent', () => {
+  const echo: LogParser = { source: 'echo', dataset: 'test', description: '', detect: () => true, parse: (t) => (t.startsWith('bad') ? { failure: 'starts with bad' } : { '@timestamp': '2026-11-22T09:00:00.000Z', message: t }) };
+  const thrower: LogParser = { ...echo, source: 'thrower', parse: () => { throw new Error('boom'); } };
+
+  it('adds original, dataset and ingested to what the parser returns', () => {
+    expect(toEvent(echo, 'hello', ctx)).toEqual({
+      '@timestamp': '2026-11-22T09:00:00.000Z',
+      message: 'hello',
+      event: { kind: 'event', dataset: 'test', original: 'hello', ingested: '2026-11-22T12:00:00.000Z' },
+    });
+  });
+
+  it('turns a failure into a pipeline_error event that keeps the text and the reason', () => {
+    expect(toEvent(echo, 'bad line', ctx)).toEqual({
+      '@timestamp': '2026-11-22T12:00:00.000Z',
+      event: { kind: 'pipeline_error', dataset: 'test', original: 'bad line', ingested: '2026-11-22T12:00:00.000Z' },
+      error: { message: 'starts with bad', type: 'echo_parse_failure' },
+      tags: ['_parse_failure'],
+    });
+  });
+
+  it('never lets a throwing parser lose the record', () => {
+    const event = toEvent(thrower, 'anything', ctx);
+    expect(event.event).toMatchObject({ kind: 'pipeline_error', original: 'anything' });
+    expect(event.error?.message).toBe('parser thrower threw: boom');
+  });
+
+  it('truncates an oversize record on a character boundary and flags it', () => {
+    const text = `${'é'.repeat(MAX_RECORD_BYTES / 2)}tail`; // 2 bytes per é: the limit falls inside the text
+    const event = toEvent(echo, text, ctx);
+    expect(Buffer.byteLength(event.event.original)).toBe(MAX_RECORD_BYTES);
+    expect(event.event.original.endsWith('é')).toBe(true);
+    expect(event.tags).toEqual(['truncated']);
+  });
+});
+
+describe('time helpers', () => {
+  it('reads wall-clock time in a zone, across a DST change', () => {
+    expect(new Date(zonedToEpochMs(2026, 7, 1, 12, 0, 0, 0, 'Europe/Paris')).toISOString()).toBe('2026-07-01T10:00:00.000Z');
+    expect(new Date(zonedToEpochMs(2026, 12, 1, 12, 0, 0, 0, 'Europe/Paris')).toISOString()).toBe('2026-12-01T11:00:00.000Z');
+    expect(new Date(zonedToEpochMs(2026, 11, 22, 9, 49, 32, 5, 'UTC')).toISOString()).toBe('2026-11-22T09:49:32.005Z');
+  });
+
+  it('keeps microseconds', () => {
+    expect(isoWithFraction(Date.UTC(2026, 10, 22, 9, 49, 32, 123), '123456')).toBe('2026-11-22T09:49:32.123456Z');
+  });
+
+  it('puts a yearless December line read in January in the previous year', () => {
+    expect(inferYear(12, 31, new Date('2027-01-01T00:10:00Z'))).toBe(2026);
+    expect(inferYear(11, 22, new Date('2026-11-22T12:00:00Z'))).toBe(2026);
+    expect(inferYear(11, 23, new Date('2026-11-22T12:00:00Z'))).toBe(2026); // within a day: clock skew, same year
+  });
+});
