@@ -1,9 +1,11 @@
 import { VigilError } from '@vigil/core';
 import type { LogParser } from './types.ts';
 import { autoParser } from './auto/index.ts';
+import { syslogParser } from './syslog/index.ts';
+import { tcpdumpParser } from './tcpdump/index.ts';
 
 /** Every parser, keyed by its `source`. Adding a format: one folder under src/ and one line here. */
-const PARSERS: readonly LogParser[] = [];
+const PARSERS: readonly LogParser[] = [syslogParser, tcpdumpParser];
 
 export const parsers: ReadonlyMap<string, LogParser> = new Map(PARSERS.map((p) => [p.source, p]));
 
