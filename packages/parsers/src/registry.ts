@@ -3,9 +3,10 @@ import type { LogParser } from './types.ts';
 import { autoParser } from './auto/index.ts';
 import { syslogParser } from './syslog/index.ts';
 import { tcpdumpParser } from './tcpdump/index.ts';
+import { ossecParser } from './ossec/index.ts';
 
 /** Every parser, keyed by its `source`. Adding a format: one folder under src/ and one line here. */
-const PARSERS: readonly LogParser[] = [syslogParser, tcpdumpParser];
+const PARSERS: readonly LogParser[] = [syslogParser, tcpdumpParser, ossecParser];
 
 export const parsers: ReadonlyMap<string, LogParser> = new Map(PARSERS.map((p) => [p.source, p]));
 
