@@ -19,6 +19,7 @@ export interface EcsEvent {
     /** The dataset part of the index name: `auth`, `netfilter`, `tcpdump`, `ossec`, `windows`, `syslog`. */
     dataset: string;
     module?: string;
+    provider?: string;
     severity?: number;
     /** The record exactly as read (lines of a multi-line record joined by `\n`), truncated past 64 KiB. */
     original: string;

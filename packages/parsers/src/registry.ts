@@ -4,9 +4,10 @@ import { autoParser } from './auto/index.ts';
 import { syslogParser } from './syslog/index.ts';
 import { tcpdumpParser } from './tcpdump/index.ts';
 import { ossecParser } from './ossec/index.ts';
+import { windowsParser } from './windows/index.ts';
 
 /** Every parser, keyed by its `source`. Adding a format: one folder under src/ and one line here. */
-const PARSERS: readonly LogParser[] = [syslogParser, tcpdumpParser, ossecParser];
+const PARSERS: readonly LogParser[] = [syslogParser, tcpdumpParser, ossecParser, windowsParser];
 
 export const parsers: ReadonlyMap<string, LogParser> = new Map(PARSERS.map((p) => [p.source, p]));
 

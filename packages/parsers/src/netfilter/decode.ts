@@ -59,18 +59,19 @@ function build(p: RawPacket, src: string, dst: string, prefix: string, glued: bo
   if (p.spt !== undefined) source.port = p.spt;
   if (p.dpt !== undefined) destination.port = p.dpt;
   const details = detailsOf(p, prefix, uptime);
+  const network: NonNullable<ParsedFields['network']> = { type: src.indexOf(':') === -1 ? 'ipv4' : 'ipv6' };
+  if (transport !== undefined) {
+    network.transport = transport.name;
+    if (transport.iana !== undefined) network.iana_number = transport.iana;
+  }
   const out: NetfilterFields = {
     event: { dataset: 'netfilter', category: ['network'], type: info.verdict === undefined ? ['connection'] : ['connection', info.verdict], action: info.action },
     source,
     destination,
-    network: { type: src.indexOf(':') === -1 ? 'ipv4' : 'ipv6' },
+    network,
     related: { ip: src === dst ? [src] : [src, dst] },
     vigil: { netfilter: details },
   };
-  if (transport !== undefined) {
-    (out.network as NonNullable<ParsedFields['network']>).transport = transport.name;
-    if (transport.iana !== undefined) (out.network as NonNullable<ParsedFields['network']>).iana_number = transport.iana;
-  }
   const observer = interfacesOf(p);
   if (observer !== undefined) out.observer = observer;
   if (p.mac !== undefined) applyMac(p.mac, source, destination, details);
@@ -113,23 +114,18 @@ interface MacParts {
   etherType: number;
 }
 
-// A host logs few distinct MAC= values (its interfaces and their gateways): remember them, bounded.
-const macCache = new Map<string, MacParts | null>();
-const MAC_CACHE_MAX = 1024;
-
-/** `MAC=` is destination (6 bytes), source (6 bytes), ethertype (2 bytes), sometimes more. */
+// Consecutive lines of one interface share MAC=: remember the last split. One entry only: a cached
+// key is a slice of its line and keeps that whole line alive.
 let lastMac = '';
 let lastParts: MacParts | null = null;
 
+/** `MAC=` is destination (6 bytes), source (6 bytes), ethertype (2 bytes), sometimes more. */
 function applyMac(mac: string, source: Endpoint, destination: Endpoint, details: NetfilterDetails): void {
-  let parts: MacParts | null | undefined = mac === lastMac ? lastParts : macCache.get(mac);
-  if (parts === undefined) {
-    parts = splitMac(mac);
-    if (macCache.size >= MAC_CACHE_MAX) macCache.clear();
-    macCache.set(mac, parts);
+  if (mac !== lastMac) {
+    lastMac = mac;
+    lastParts = splitMac(mac);
   }
-  lastMac = mac;
-  lastParts = parts;
+  const parts = lastParts;
   if (parts === null) return;
   destination.mac = parts.destination;
   source.mac = parts.source;

@@ -28,10 +28,18 @@ export function prefixInfo(prefix: string, glued = false): PrefixInfo {
     info = { action: normalizeAction(prefix), verdict: verdictOf(prefix, glued) };
     if (prefix.length <= MAX_ACTION) {
       if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(prefix, info);
+      cache.set(detached(prefix), info);
     }
   }
   return info;
+}
+
+/**
+ * A copy of `s` that does not share memory with the line it was cut from (a slice keeps its whole
+ * parent string alive, and cache keys live long). Runs on cache misses only.
+ */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** Lower case, runs of anything but `[a-z0-9]` become one `_`, no leading or trailing `_`. */

@@ -9,7 +9,7 @@ import type { AuthDetails, AuthMatch } from './match.ts';
 
 /** Recognises one normalised sshd message (no `error: `/`fatal: ` head, no ` [preauth]` tail). */
 export function classify(m: string, preauth: boolean): AuthMatch | undefined {
-  // Dispatch on the first character, then fixed heads: no per-line word slicing or string switch.
+  // the first character picks the candidates; each checks its fixed head (no word slicing)
   switch (m.charCodeAt(0)) {
     case 65: // A
       if (m.startsWith('Accepted ')) return loginAttempt(m, 8, preauth);
@@ -106,7 +106,7 @@ function skipInvalid(m: string, i: number): number {
 
 const USER_KINDS = ['authenticating user ', 'invalid user ', 'user '] as const;
 
-/** `<kind> user <user> ` between `at` and `userEnd` (sshd's connection id), or undefined. */
+/** `authenticating user <u>`, `invalid user <u>` or `user <u>` in `m[at, userEnd)` (sshd's connection id), or undefined. */
 function kindAndUser(m: string, at: number, userEnd: number): { kind: (typeof USER_KINDS)[number]; user: string } | undefined {
   for (const kind of USER_KINDS) {
     if (m.startsWith(kind, at) && at + kind.length <= userEnd) return { kind, user: m.slice(at + kind.length, userEnd) };

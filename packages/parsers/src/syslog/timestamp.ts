@@ -63,7 +63,7 @@ export function monthAt(s: string, i: number): number {
   }
 }
 
-/** Fraction digits at `i` (after a `.` or `,`): index past them, at most 9 read as significant. */
+/** Index past the fraction digits starting at `i` (after a `.` or `,`); only the first 6 are kept. */
 function fractionEnd(s: string, i: number): number {
   let j = i;
   while (j < s.length && isDigit(s.charCodeAt(j))) j++;
