@@ -1,22 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { inferYear, isoWithFraction, lineFramer, MAX_RECORD_BYTES, startLineFramer, toEvent, zonedToEpochMs, type Line, type LogParser } from '../src/index.ts';
+import { inferYear, isoWithFraction, lineFramer, MAX_RECORD_BYTES, startLineFramer, toEvent, zonedToEpochMs, type LogParser } from '../src/index.ts';
+import { linesOf } from './frame.ts';
 
 const ctx = { timezone: 'UTC', now: new Date('2026-11-22T12:00:00Z') };
 
-function lines(text: string): Line[] {
-  let offset = 0;
-  return text.split('\n').map((t) => {
-    const end = offset + Buffer.byteLength(t) + 1;
-    const line = { text: t, offset, end };
-    offset = end;
-    return line;
-  });
-}
 
 describe('framers', () => {
   it('lineFramer makes every line a record', () => {
     const framer = lineFramer();
-    expect(lines('a\nb').flatMap((l) => framer.push(l))).toEqual([
+    expect(linesOf('a\nb').flatMap((l) => framer.push(l))).toEqual([
       { text: 'a', offset: 0, end: 2 },
       { text: 'b', offset: 2, end: 4 },
     ]);
@@ -25,7 +17,7 @@ describe('framers', () => {
 
   it('startLineFramer joins continuation lines, keeps stray lines, drops blank separators', () => {
     const framer = startLineFramer((t) => t.startsWith('** Alert'), { dropBlank: true });
-    const input = lines('stray\n** Alert 1:\nRule: 5716\n\n** Alert 2:\nRule: 5710');
+    const input = linesOf('stray\n** Alert 1:\nRule: 5716\n\n** Alert 2:\nRule: 5710');
     const records = input.flatMap((l) => framer.push(l));
     records.push(...framer.flush());
     expect(records).toEqual([

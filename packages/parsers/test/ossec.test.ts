@@ -1,22 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { fixtureLines, readFixture } from '@vigil/testkit';
 import { ossecParser } from '../src/ossec/index.ts';
-import { toEvent, type Line, type LogRecord } from '../src/index.ts';
+import { toEvent } from '../src/index.ts';
+import { recordsOf } from './frame.ts';
 
 const ctx = { timezone: 'UTC', now: new Date('2026-11-22T12:00:00Z') };
 
-function records(text: string): LogRecord[] {
-  const framer = ossecParser.framer?.();
-  if (framer === undefined) throw new Error('ossec must frame multi-line alerts');
-  let offset = 0;
-  const out: LogRecord[] = [];
-  for (const t of text.replace(/\n$/, '').split('\n')) {
-    const line: Line = { text: t, offset, end: offset + Buffer.byteLength(t) + 1 };
-    offset = line.end;
-    out.push(...framer.push(line));
-  }
-  return [...out, ...framer.flush()];
-}
+const records = (text: string) => recordsOf(ossecParser, text);
 
 describe('ossec parser: alerts.log', () => {
   it('makes one record per alert block and reads every field (perl-ossec-log-parse, real OSSEC 2.8)', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { fixtureLines } from '@vigil/testkit';
 import { windowsParser } from '../src/windows/index.ts';
-import { toEvent, type Line, type LogRecord } from '../src/index.ts';
+import { toEvent } from '../src/index.ts';
+import { recordsOf } from './frame.ts';
 
 const ctx = { timezone: 'UTC', now: new Date('2026-11-22T12:00:00Z') };
 
@@ -66,18 +67,7 @@ Network Information:
 \tSource Port:\t\t-
 `;
 
-function records(text: string): LogRecord[] {
-  const framer = windowsParser.framer?.();
-  if (framer === undefined) throw new Error('windows must frame wevtutil text');
-  let offset = 0;
-  const out: LogRecord[] = [];
-  for (const t of text.replace(/\n$/, '').split('\n')) {
-    const line: Line = { text: t, offset, end: offset + Buffer.byteLength(t) + 1 };
-    offset = line.end;
-    out.push(...framer.push(line));
-  }
-  return [...out, ...framer.flush()];
-}
+const records = (text: string) => recordsOf(windowsParser, text);
 
 describe('windows parser', () => {
   it('frames wevtutil text at Event[N]: and reads a failed and a successful logon', () => {
