@@ -1,163 +1,149 @@
-import { isIP } from 'node:net';
 import type { LogParser, ParseContext, ParsedFields, ParseFailure } from '../types.ts';
-import { zonedToEpochMs } from '../time.ts';
+import { readStamp } from './clock.ts';
+import { cursor, isDigit, readIpv4Side, readIpv6Side, SPACE, type Side } from './scan.ts';
+import { flagsAction, readTcp, type TcpDetails } from './tcp.ts';
 
-/**
- * `tcpdump -n -tttt` lines (seed 001: `tcpdump -n -tttt 'tcp[13] == 2' | nc localhost 5001`):
- *
- *     2026-11-22 09:49:32.123456 IP 198.51.100.23.51234 > 10.0.0.8.22: Flags [S], seq 1, win 64240, ..., length 0
- *     2025-10-03 16:27:33.363746 IP6 2001:db8::b.36539 > 2001:db8::d.443: Flags [P.], ...
- *
- * - The address's port follows its LAST dot (IPv6 addresses contain colons, not dots).
- * - `-tttt` prints local time without a zone: read in `ctx.timezone`. Microseconds are kept.
- * - A leading packet counter (`    1  `, tcpdump's `-#`, as in its test `.out` files) is skipped; a line
- *   with a time of day but no date (tcpdump without `-tttt`) takes the date of `ctx.now` in the zone.
- * - TCP: `event.action` from the flags (`tcp_syn` for `[S]`, `tcp_syn_ack` for `[S.]`, ...), and a SYN
- *   (without ACK) is tagged `tcp_connection_started` with `event.type: [connection, start]`.
- * - Other IP lines (UDP, ICMP...) are network events without TCP fields; anything else is a failure.
- *
- * Hand-written scanning: one pass with indexOf, no regex on the hot path; the epoch of each distinct
- * second is computed once (consecutive lines share it).
- */
-
-const ACTIONS: Record<string, string> = {
-  S: 'tcp_syn',
-  'S.': 'tcp_syn_ack',
-  '.': 'tcp_ack',
-  'P.': 'tcp_push_ack',
-  'F.': 'tcp_fin_ack',
-  'FP.': 'tcp_fin_push_ack',
-  R: 'tcp_rst',
-  'R.': 'tcp_rst_ack',
-  SE: 'tcp_syn_ecn',
-  SEW: 'tcp_syn_ecn_cwr',
-};
-
-const DETECT = /^\s*(?:\d+ {2})?(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+ IP6? /;
-
-let cacheKey = '';
-let cacheIso = '';
-
-/** ISO prefix `YYYY-MM-DDTHH:MM:SS` in UTC of a local wall-clock second, cached for the last key. */
-function secondIso(date: string, time: string, timezone: string): string | undefined {
-  const key = `${date} ${time} ${timezone}`;
-  if (key === cacheKey) return cacheIso;
-  const y = Number(date.slice(0, 4));
-  const mo = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
-  const h = Number(time.slice(0, 2));
-  const mi = Number(time.slice(3, 5));
-  const s = Number(time.slice(6, 8));
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60) || Number.isNaN(y)) return undefined;
-  const ms = zonedToEpochMs(y, mo, d, h, mi, s, 0, timezone);
-  if (Number.isNaN(ms)) return undefined;
-  cacheKey = key;
-  cacheIso = new Date(ms).toISOString().slice(0, 19);
-  return cacheIso;
-}
-
-/** `YYYY-MM-DD` of `now` in `timezone`, for lines that print only a time of day. */
-function localDate(now: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** `198.51.100.23.51234` → ip and port; undefined when it is not an address with a port. */
-function endpoint(token: string): { ip: string; port: number } | undefined {
-  const dot = token.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const ip = token.slice(0, dot);
-  const port = Number(token.slice(dot + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || isIP(ip) === 0) return undefined;
-  return { ip, port };
-}
-
-/** The number after `key` up to the next `,` (or end), e.g. `win 64240`. */
-function numberAfter(rest: string, key: string): number | undefined {
-  const at = rest.indexOf(key);
-  if (at === -1) return undefined;
-  let end = at + key.length;
-  while (end < rest.length && isDigit(rest.charCodeAt(end))) end += 1;
-  return end > at + key.length ? Number(rest.slice(at + key.length, end)) : undefined;
-}
-
-function parse(line: string, ctx: ParseContext): ParsedFields | ParseFailure {
+/** Index of the packet line's time: after leading blanks and tcpdump's `-#` packet counter (`    1  `). */
+function skipCounter(s: string): number {
   let i = 0;
-  while (i < line.length && line.charCodeAt(i) === 32) i += 1;
-  // packet counter: digits and two spaces
+  while (s.charCodeAt(i) === SPACE) i += 1;
   let j = i;
-  while (j < line.length && isDigit(line.charCodeAt(j))) j += 1;
-  if (j > i && line.charCodeAt(j) === 32 && line.charCodeAt(j + 1) === 32 && line.charCodeAt(j + 2) !== 32) i = j + 2;
+  while (isDigit(s.charCodeAt(j))) j += 1;
+  return j > i && s.charCodeAt(j) === SPACE && s.charCodeAt(j + 1) === SPACE && s.charCodeAt(j + 2) !== SPACE ? j + 2 : i;
+}
 
-  let date: string;
-  if (line.charCodeAt(i + 4) === 45 /* - */ && line.charCodeAt(i + 10) === 32) {
-    date = line.slice(i, i + 10);
-    i += 11;
-  } else date = localDate(ctx.now, ctx.timezone);
-  if (line.charCodeAt(i + 2) !== 58 || line.charCodeAt(i + 5) !== 58 || line.charCodeAt(i + 8) !== 46) return { failure: 'no tcpdump timestamp (expected -tttt: YYYY-MM-DD HH:MM:SS.ffffff)' };
-  const time = line.slice(i, i + 8);
-  const fracEnd = line.indexOf(' ', i + 9);
-  if (fracEnd === -1) return { failure: 'line ends after the timestamp' };
-  const fraction = line.slice(i + 9, fracEnd);
-  const base = secondIso(date, time, ctx.timezone);
-  if (base === undefined) return { failure: `invalid date or time ${date} ${time}` };
+interface Packet {
+  ipv6: boolean;
+  source: Side;
+  destination: Side;
+  /** Index of the text after `dst: `. */
+  rest: number;
+}
 
-  let p = fracEnd + 1;
-  let type: 'ipv4' | 'ipv6';
-  if (line.startsWith('IP ', p)) {
-    type = 'ipv4';
-    p += 3;
-  } else if (line.startsWith('IP6 ', p)) {
-    type = 'ipv6';
-    p += 4;
-  } else return { failure: 'not an IP packet line (expected IP or IP6 after the time)' };
+/** `IP src > dst: ` / `IP6 src > dst: ` at `p`. */
+function readPacket(s: string, p: number): Packet | ParseFailure {
+  let ipv6: boolean;
+  if (s.startsWith('IP ', p)) ipv6 = false;
+  else if (s.startsWith('IP6 ', p)) ipv6 = true;
+  else return { failure: 'not an IP packet line (expected "IP" or "IP6" after the time)' };
+  const packet = ipv6 ? readIpv6Sides(s, p + 4) : readIpv4Sides(s, p + 3);
+  return packet ?? { failure: `no "src > dst:" addresses in the ${ipv6 ? 'IP6' : 'IP'} packet line` };
+}
 
-  const arrow = line.indexOf(' > ', p);
-  const colon = arrow === -1 ? -1 : line.indexOf(': ', arrow + 3);
-  if (colon === -1) return { failure: 'no "src > dst:" in the packet line' };
-  const source = endpoint(line.slice(p, arrow));
-  const destination = endpoint(line.slice(arrow + 3, colon));
-  if (source === undefined || destination === undefined) return { failure: 'source or destination is not an address.port' };
-  const rest = line.slice(colon + 2);
-  const timestamp = `${base}.${(fraction + '000000').slice(0, fraction.length > 3 ? 6 : 3)}Z`;
+function readIpv4Sides(s: string, at: number): Packet | undefined {
+  const source = readIpv4Side(s, at);
+  if (source === undefined || !s.startsWith(' > ', cursor.end)) return undefined;
+  const destination = readIpv4Side(s, cursor.end + 3);
+  if (destination === undefined || s.charCodeAt(cursor.end) !== 58 || s.charCodeAt(cursor.end + 1) !== SPACE) return undefined;
+  return { ipv6: false, source, destination, rest: cursor.end + 2 };
+}
 
-  if (!rest.startsWith('Flags [')) {
-    const transport = rest.startsWith('UDP') ? 'udp' : undefined;
-    return {
-      '@timestamp': timestamp,
-      event: { category: ['network'], type: ['connection'], action: transport === undefined ? 'ip_packet' : `${transport}_packet` },
-      source,
-      destination,
-      network: { type, ...(transport === undefined ? {} : { transport }) },
-      related: { ip: [source.ip, destination.ip] },
-      vigil: { tcpdump: { info: rest } },
-    };
-  }
-  const close = rest.indexOf(']', 7);
-  const flags = close === -1 ? '' : rest.slice(7, close);
-  const syn = flags.includes('S') && !flags.includes('.');
-  const seq = numberAfter(rest, ', seq ');
-  const win = numberAfter(rest, ', win ');
-  const length = numberAfter(rest, 'length ');
+function readIpv6Sides(s: string, at: number): Packet | undefined {
+  const arrow = s.indexOf(' ', at);
+  if (arrow === -1 || !s.startsWith(' > ', arrow)) return undefined;
+  const colon = s.indexOf(' ', arrow + 3) - 1;
+  if (colon <= arrow + 3 || s.charCodeAt(colon) !== 58) return undefined;
+  const source = readIpv6Side(s, at, arrow);
+  const destination = readIpv6Side(s, arrow + 3, colon);
+  return source === undefined || destination === undefined ? undefined : { ipv6: true, source, destination, rest: colon + 2 };
+}
+
+const relatedIps = (a: Side, b: Side) => (a.ip === b.ip ? [a.ip] : [a.ip, b.ip]);
+
+function tcpEvent(timestamp: string, pk: Packet, t: TcpDetails): ParsedFields {
+  const f = t.flags;
+  const syn = f === 'S' || (f.includes('S') && !f.includes('.'));
+  const end = !syn && (f.includes('F') || f.includes('R'));
+  const fields: ParsedFields = {
+    '@timestamp': timestamp,
+    event: { category: ['network'], type: syn ? ['connection', 'start'] : end ? ['connection', 'end'] : ['connection'], action: flagsAction(t.flags) },
+    source: pk.source,
+    destination: pk.destination,
+    network: { transport: 'tcp', type: pk.ipv6 ? 'ipv6' : 'ipv4', iana_number: '6' },
+    related: { ip: relatedIps(pk.source, pk.destination) },
+    vigil: { tcpdump: t },
+  };
+  if (syn) fields.tags = ['tcp_connection_started'];
+  return fields;
+}
+
+/** Transport and IANA number of a non-TCP packet, from the first word tcpdump printed for it. */
+function otherTransport(s: string, at: number, ipv6: boolean): { transport: string; iana_number: string } | undefined {
+  if (s.startsWith('UDP', at) || s.startsWith('udp ', at)) return { transport: 'udp', iana_number: '17' };
+  if (s.startsWith('ICMP6', at)) return { transport: 'ipv6-icmp', iana_number: '58' };
+  if (s.startsWith('ICMP', at)) return ipv6 ? { transport: 'ipv6-icmp', iana_number: '58' } : { transport: 'icmp', iana_number: '1' };
+  if (s.startsWith('tcp ', at)) return { transport: 'tcp', iana_number: '6' };
+  return undefined;
+}
+
+function otherEvent(s: string, timestamp: string, pk: Packet): ParsedFields {
+  const proto = otherTransport(s, pk.rest, pk.ipv6);
   return {
     '@timestamp': timestamp,
-    event: { category: ['network'], type: syn ? ['connection', 'start'] : ['connection'], action: ACTIONS[flags] ?? `tcp_${flags.replace(/\W/g, '_') || 'none'}` },
-    source,
-    destination,
-    network: { transport: 'tcp', type, iana_number: '6' },
-    related: { ip: source.ip === destination.ip ? [source.ip] : [source.ip, destination.ip] },
-    ...(syn ? { tags: ['tcp_connection_started'] } : {}),
-    vigil: { tcpdump: { flags, ...(seq === undefined ? {} : { seq }), ...(win === undefined ? {} : { win }), ...(length === undefined ? {} : { length }) } },
+    event: { category: ['network'], type: ['info'], action: proto === undefined ? 'ip_packet' : `${proto.transport === 'ipv6-icmp' ? 'icmp6' : proto.transport}_packet` },
+    source: pk.source,
+    destination: pk.destination,
+    network: { type: pk.ipv6 ? 'ipv6' : 'ipv4', ...proto },
+    related: { ip: relatedIps(pk.source, pk.destination) },
+    vigil: { tcpdump: { info: s.slice(pk.rest) } },
   };
 }
 
+function parse(line: string, ctx: ParseContext): ParsedFields | ParseFailure {
+  const stamp = readStamp(line, skipCounter(line), ctx);
+  if ('failure' in stamp) return stamp;
+  const pk = readPacket(line, stamp.at);
+  if ('failure' in pk) return pk;
+  if (line.startsWith('Flags [', pk.rest)) return tcpEvent(stamp.timestamp, pk, readTcp(line, pk.rest));
+  return otherEvent(line, stamp.timestamp, pk);
+}
+
+/** True when the line starts like a tcpdump IP packet line (an optional time, then `IP ` or `IP6 `). */
+function detect(record: string): boolean {
+  let p = skipCounter(record);
+  if (isDigit(record.charCodeAt(p)) && record.charCodeAt(p + 4) === 45 && record.charCodeAt(p + 10) === SPACE) p += 11; // YYYY-MM-DD
+  if (isDigit(record.charCodeAt(p)) && record.charCodeAt(p + 2) === 58 && record.charCodeAt(p + 8) === 46) {
+    p = record.indexOf(' ', p + 9) + 1; // HH:MM:SS.frac
+    if (p === 0) return false;
+  }
+  return (record.startsWith('IP ', p) || record.startsWith('IP6 ', p)) && record.includes(' > ', p);
+}
+
+/**
+ * tcpdump packet lines, as `tcpdump -n -tttt 'tcp[13] == 2'` prints them (seed 001):
+ *
+ *     2026-11-22 09:49:32.123456 IP 198.51.100.23.51234 > 10.0.0.8.22: Flags [S], seq 1, win 64240, options [mss 1460,...], length 0
+ *     2021-12-18 11:21:59.145495 IP6 2a02:abc::17.37754 > 2a02:abc::123.179: Flags [P.], seq 1:24, ack 23, win 501, ..., length 23: BGP
+ *
+ * Time:
+ * - `-tttt` prints local wall-clock time without a zone: it is read in `ctx.timezone`, microseconds
+ *   kept (`2026-11-22T09:49:32.123456Z`); nanosecond captures (`--nano`) are cut to microseconds.
+ * - A line with a time of day only (tcpdump's default `09:49:32.123456 IP ...`) takes the date of
+ *   `ctx.now` in `ctx.timezone`, or the day before when that would put it more than an hour after now
+ *   (a line from 23:59 read at 00:01). A line with no time at all (`-t`: `IP ...` first) gets `ctx.now`.
+ * - A leading packet counter (tcpdump's `-#`, as in its test suite's `.out` files: `    1  `) is skipped.
+ *
+ * Packets:
+ * - The port follows the LAST dot of each side (IPv6 addresses contain colons, not dots).
+ * - TCP: `event.action` is made from the flags (`tcp_syn` for `[S]`, `tcp_syn_ack` for `[S.]`,
+ *   `tcp_fin_push_ack` for `[FP.]`); a SYN without ACK (`[S]`, also the ECN `[SEW]`) is a connection
+ *   start: `event.type: [connection, start]` and the tag `tcp_connection_started` that the port-scan
+ *   watch counts. FIN/RST segments are `[connection, end]`, the rest `[connection]`. Everything tcpdump
+ *   printed is kept under `vigil.tcpdump` (`flags`, `seq`, `seq_end`, `ack`, `win`, `urg`, `options`,
+ *   `length`, `info`).
+ * - Other IP packets (UDP, ICMP, DNS decodes, tunnels such as Geneve, which are printed from their
+ *   outer UDP header) are minimal network events (`event.type: [info]`, `event.action` `udp_packet`,
+ *   `icmp_packet`, or `ip_packet` when tcpdump printed no transport; the text in `vigil.tcpdump.info`).
+ * - Non-IP lines (ARP, `-v` header lines, `IP6 [version 3 != 6] (invalid)`) are failures, so that they
+ *   are kept as `pipeline_error` events rather than dropped.
+ *
+ * Speed: one pass of charCodeAt/indexOf, no regex on the hot path, and the zone conversion runs once
+ * per distinct second (consecutive packets share it).
+ */
 export const tcpdumpParser: LogParser = {
   source: 'tcpdump',
   dataset: 'tcpdump',
   description: 'tcpdump -n -tttt packet lines (SYN captures), IPv4 and IPv6',
-  detect: (record) => DETECT.test(record),
+  detect,
   parse,
 };
