@@ -4,3 +4,4 @@ export { parseLocated, loadValidated, locateIssues, formatPath, type LocatedDocu
 export { loadConfig, configFileSchema, indexPrefixSchema, CONFIG_ENV, type VigilConfig, type LoadConfigOptions } from './config.ts';
 export { redactUrl } from './redact.ts';
 export type { EcsEvent, Endpoint } from './event.ts';
+export * from './watch/index.ts';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { ActionType } from '../types.ts';
+
+const options = z.strictObject({
+  /** Target index, without the prefix; a `{date}` part becomes the alert's window end day (`alerts-{date}`). */
+  index: z.string().regex(/^[a-z0-9][a-z0-9._{}-]*$/, 'must be a lower-case index name without the prefix, for example notable-{date}'),
+});
+
+function day(iso: string): string {
+  return iso.slice(0, 10).replaceAll('-', '.');
+}
+
+/**
+ * Indexes the alert as a document in `<prefix>-<index>`, with an id per (alert, window), so a
+ * retried run writes the same document again instead of a second one.
+ */
+export const indexAction: ActionType<typeof options> = {
+  type: 'index',
+  description: 'index the alert as a document',
+  options,
+  async execute(opts, context) {
+    const index = `${context.indexPrefix}-${opts.index.replaceAll('{date}', day(context.alert.window.to))}`;
+    const id = `${context.alert.id}:${context.alert.window.to}`;
+    const document = {
+      '@timestamp': context.alert.window.to,
+      watch: { id: context.watch.id, name: context.watch.name, severity: context.watch.severity, tags: context.watch.tags },
+      alert: context.alert,
+    };
+    if (context.mode === 'simulate') return { status: 'simulated', detail: { index, id } };
+    if (context.elasticsearch === undefined) return { status: 'failed', error: 'no Elasticsearch client given to the index action' };
+    await context.elasticsearch.index({ index, id, document, refresh: false });
+    return { status: 'executed', detail: { index, id } };
+  },
+};

@@ -1,0 +1,31 @@
+export { parseDuration, formatDuration, durationSchema } from './duration.ts';
+export { parsePath, getPath, expandPath, type PathSegment, type ExpandedItem } from './path.ts';
+export { compileExpression, ExpressionSyntaxError, type CompiledExpression } from './expression.ts';
+export {
+  createWatchSchema,
+  compareOps,
+  severities,
+  type ActionOptionsSchema,
+  type Watch,
+  type WatchSchema,
+  type WatchSearch,
+  type WatchCondition,
+  type WatchAction,
+} from './schema.ts';
+export { loadWatchFile, loadWatches, watchFilesUnder, expectedWatchId, type LoadedWatch } from './load.ts';
+export type {
+  Revision,
+  Revised,
+  WatchStatus,
+  StoredWatch,
+  AlertState,
+  AlertRecord,
+  ActionStatus,
+  ActionOutcome,
+  HistoryRecord,
+  WatchRegistry,
+  AlertQuery,
+  AlertStore,
+  HistoryStore,
+} from './state.ts';
+export { entityKey, alertId, WATCH_ENTITY } from './entity.ts';

@@ -1,0 +1,245 @@
+import Handlebars from 'handlebars';
+import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
+import { durationSchema } from './duration.ts';
+import { compileExpression, ExpressionSyntaxError } from './expression.ts';
+import { parsePath } from './path.ts';
+
+/**
+ * The watch definition: one YAML or JSON file per watch under `watches/`. Every object is strict
+ * (an unknown key is an error); durations are text in the file and milliseconds once validated.
+ * `watches/schema.json` is generated from this (`npm run schema:watches`) for editor completion.
+ */
+
+const name = (what: string) =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, `${what} must be a letter or "_" followed by up to 63 letters, digits, "_" or "-"`);
+
+/** A path into a JSON value: `aggregations.by_source.buckets[].key`. */
+const pathSchema = z.string().superRefine((text, ctx) => {
+  try {
+    parsePath(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** An expression of the watch expression language (see expression.ts), compiled to check it. */
+export const expressionSchema = z
+  .string()
+  .superRefine((text, ctx) => {
+    try {
+      compileExpression(text);
+    } catch (error) {
+      if (!(error instanceof ExpressionSyntaxError)) throw error;
+      ctx.addIssue({ code: 'custom', message: `bad expression: ${error.message}` });
+    }
+  })
+  .meta({ description: 'An expression: paths, numbers, "strings", comparisons (== != > >= < <=), && || !, + - * / %' });
+
+/** A Handlebars template, checked for syntax. Values are HTML-escaped unless written `{{{raw}}}`. */
+export const templateSchema = z.string().superRefine((text, ctx) => {
+  try {
+    Handlebars.parse(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `bad template: ${(error as Error).message.split('\n')[0]}` });
+  }
+});
+
+function exactlyOne<T extends Record<string, unknown>>(keys: readonly (keyof T & string)[], what: string) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    const present = keys.filter((k) => value[k] !== undefined);
+    if (present.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `${what} needs exactly one of ${keys.join(', ')}${present.length > 1 ? ` (found ${present.join(' and ')})` : ''}` });
+    }
+  };
+}
+
+export const scheduleSchema = z
+  .strictObject({
+    /** A fixed interval, `10s`: runs at multiples of it since the epoch, so every worker agrees. */
+    every: durationSchema({ min: 1000, max: 86_400_000 }).optional(),
+    /** A five-field cron expression, `*\/5 * * * *`, in `timezone`. */
+    cron: z
+      .string()
+      .superRefine((text, ctx) => {
+        try {
+          CronExpressionParser.parse(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `bad cron expression: ${(error as Error).message}` });
+        }
+      })
+      .optional(),
+    /** IANA time zone for `cron` (DST-safe), default UTC. */
+    timezone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'unknown IANA time zone, for example Europe/Tallinn')
+      .optional(),
+    /**
+     * After an outage, how far back missed runs are still evaluated (default 1h). Older windows are
+     * skipped and the run's history says so.
+     */
+    max_catch_up: durationSchema({ min: 0 }).prefault('1h'),
+  })
+  .superRefine(exactlyOne(['every', 'cron'], 'schedule'))
+  .superRefine((s, ctx) => {
+    if (s.timezone !== undefined && s.cron === undefined) ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'timezone applies only to cron schedules' });
+  });
+
+/** The time window a search covers: `[end - size, end)`, where end is the run's time minus `delay`. */
+export const windowSchema = z.strictObject({
+  size: durationSchema({ min: 1000 }),
+  /** The event time field the window filters on. */
+  field: z.string().min(1).default('@timestamp'),
+  /** How long to wait for late events: the window ends this long before the scheduled time. */
+  delay: durationSchema().prefault('0s'),
+});
+
+/** One Elasticsearch search, with the window's range filter added to `query`. */
+export const searchSchema = z.strictObject({
+  /** Index patterns relative to the index prefix: `tcpdump-*` reads `<prefix>-tcpdump-*`. */
+  indices: z.array(z.string().regex(/^[a-z0-9*][a-z0-9*._-]*$/, 'must be a lower-case index name or pattern without the prefix, for example tcpdump-*')).min(1),
+  window: windowSchema,
+  /**
+   * A query DSL clause, combined with the window filter. In a chain, a string that is exactly
+   * `{{path}}` becomes the value at that path of the earlier results (an array stays an array).
+   */
+  query: z.record(z.string(), z.unknown()).optional(),
+  /** Aggregations in query DSL. */
+  aggs: z.record(z.string(), z.unknown()).optional(),
+  /** Hits to return (default 0: aggregations only). */
+  size: z.int().min(0).max(10_000).default(0),
+  sort: z.array(z.unknown()).optional(),
+});
+
+const namedSearch = z.strictObject({ name: name('a search name'), search: searchSchema });
+
+export const joinSchema = z.strictObject({
+  left: namedSearch,
+  right: namedSearch,
+  /** Fields that must be equal on both sides, `{ left: host.hostname, right: host.hostname }`. */
+  on: z.array(z.strictObject({ left: pathSchema, right: pathSchema })).default([]),
+  /** Largest time difference between a left and a right hit that still joins them. */
+  within: durationSchema(),
+  /** The time field of both sides' hits. */
+  time_field: z.string().default('@timestamp'),
+});
+
+export const inputSchema = z
+  .strictObject({
+    search: searchSchema.optional(),
+    /** Searches run in order; each result is `inputs.<name>`, and a later query may use earlier ones. */
+    chain: z
+      .array(namedSearch)
+      .min(1)
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, i) => {
+          if (seen.has(item.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate search name "${item.name}"` });
+          seen.add(item.name);
+        });
+      })
+      .optional(),
+    /** Two searches whose hits are paired when close in time (and equal on `on`): `joined[]`. */
+    join: joinSchema.optional(),
+  })
+  .superRefine(exactlyOne(['search', 'chain', 'join'], 'input'));
+
+export const compareOps = ['gt', 'gte', 'lt', 'lte', 'eq', 'not_eq'] as const;
+
+export const conditionSchema = z
+  .strictObject({
+    always: z.literal(true).optional(),
+    never: z.literal(true).optional(),
+    /** Fires once (for the watch as a whole) when the value at `path` compares true with `value`. */
+    compare: z.strictObject({ path: pathSchema, op: z.enum(compareOps), value: z.union([z.number(), z.string(), z.boolean(), z.null()]) }).optional(),
+    /**
+     * Per entity: one alert candidate per element at `path` (with `[]` steps) where `where` holds.
+     * `key` names the entity: alert field → path in the element's scope, in which every `[]` level
+     * is reachable by its aggregation name (`by_source.key`) and the element's own fields directly.
+     */
+    buckets: z
+      .strictObject({
+        path: pathSchema.refine((p) => p.includes('[]'), 'must step into an array with [], for example aggregations.by_source.buckets[]'),
+        key: z.record(z.string().min(1), pathSchema).refine((k) => Object.keys(k).length > 0, 'needs at least one key field'),
+        where: expressionSchema.optional(),
+      })
+      .optional(),
+  })
+  .superRefine(exactlyOne(['always', 'never', 'compare', 'buckets'], 'condition'));
+
+/** Fields of the alert's payload, built per entity from its scope, in this order. */
+export const transformSchema = z.strictObject({
+  /** `payload name → path`. */
+  pick: z.record(z.string().min(1), pathSchema).optional(),
+  /** `payload name → expression`, evaluated over the scope plus the picked fields. */
+  compute: z.record(z.string().min(1), expressionSchema).optional(),
+  /** `payload name → Handlebars template`, rendered over `{ watch, entity, payload, window }`. */
+  template: z.record(z.string().min(1), templateSchema).optional(),
+});
+
+export const throttleSchema = z.strictObject({
+  /** No notification for the same entity within this period of the last one (ongoing alerts). */
+  period: durationSchema(),
+  /** Throttle on these entity fields only (default: all key fields), e.g. per attacker across targets. */
+  key: z.array(z.string().min(1)).min(1).optional(),
+  /** Exponential re-alert: each notification of an ongoing alert multiplies the period, up to `max`. */
+  realert: z.strictObject({ multiplier: z.number().min(1).max(100), max: durationSchema() }).optional(),
+});
+
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
+
+/** Fields every action has, whatever its type. */
+export const actionBaseShape = {
+  /** Runs the action only for alerts where this expression holds over `{ entity, payload, alert }`. */
+  condition: expressionSchema.optional(),
+};
+
+/** An action type's options schema; `type` is added by {@link createWatchSchema}. */
+export type ActionOptionsSchema = z.ZodObject;
+
+/**
+ * The watch schema for a set of action types (the actions package's registry supplies them, so
+ * core need not know every type). Unknown action types are errors naming the accepted ones.
+ */
+export function createWatchSchema(actionTypes: Readonly<Record<string, ActionOptionsSchema>>) {
+  const types = Object.keys(actionTypes);
+  const variants = types.map((type) => z.strictObject({ type: z.literal(type), ...actionBaseShape, ...actionTypes[type]!.shape }));
+  const action = z.discriminatedUnion('type', variants as [(typeof variants)[number], ...(typeof variants)[number][]], {
+    error: (issue) => (issue.code === 'invalid_union' ? `unknown or missing action type: expected one of ${types.join(', ')}` : undefined),
+  });
+  const actions = z.record(name('an action name'), action);
+  return z.strictObject({
+    /** Stable id, used in indices, queues and alert keys: `<area>.<file name>` for files under watches/. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, 'must be 1-128 lower-case letters, digits, ".", "_" or "-"'),
+    name: z.string().min(1),
+    description: z.string().default(''),
+    severity: z.enum(severities).default('medium'),
+    /** Free tags, such as MITRE ATT&CK technique ids (`attack.t1046`). */
+    tags: z.array(z.string().min(1)).default([]),
+    enabled: z.boolean().default(true),
+    schedule: scheduleSchema,
+    input: inputSchema,
+    condition: conditionSchema,
+    transform: transformSchema.optional(),
+    throttle: throttleSchema.optional(),
+    actions: actions.default({}),
+    /** Run once for an entity whose alert resolves (its condition no longer holds). */
+    on_resolve: actions.optional(),
+    /** Free data for templates: `{{metadata.runbook}}`. */
+    metadata: z.record(z.string(), z.unknown()).default({}),
+  });
+}
+
+export type WatchSchema = ReturnType<typeof createWatchSchema>;
+/** A validated watch (durations in milliseconds, defaults applied). */
+export type Watch = z.output<WatchSchema>;
+export type WatchSearch = z.output<typeof searchSchema>;
+export type WatchCondition = z.output<typeof conditionSchema>;
+export type WatchAction = Watch['actions'][string];

@@ -1,0 +1,148 @@
+import type { Watch } from './schema.ts';
+
+/**
+ * What Vigil keeps about watches, alerts and runs, and the store contracts the watcher uses. The
+ * Elasticsearch stores live in @vigil/store; in-memory ones back fast unit tests of the engine.
+ */
+
+/** Optimistic concurrency token of a stored document (Elasticsearch `_seq_no` / `_primary_term`). */
+export interface Revision {
+  seqNo: number;
+  primaryTerm: number;
+}
+
+export interface Revised<T> {
+  value: T;
+  revision: Revision;
+}
+
+/** Runtime status of a watch, kept beside its definition in `<prefix>-watches`. */
+export interface WatchStatus {
+  /** End of the last evaluated window (ISO): the next run starts from here, so no window is missed. */
+  checkpoint?: string;
+  last_run?: string;
+  last_fired?: string;
+  /** Outcome of the last run: `ok`, `failed`, `catch_up_truncated`. */
+  last_state?: string;
+  last_error?: string;
+  /** Whole-watch silence (ISO): no action runs before this time, for any entity. */
+  silenced_until?: string;
+  /** Per action: when it last ran and how it ended. */
+  actions?: Record<string, { last_status: ActionStatus; last_time: string; last_error?: string }>;
+}
+
+/** A watch as stored in the registry. */
+export interface StoredWatch {
+  id: string;
+  /** Grows by one on every `put` that changes the definition. */
+  version: number;
+  enabled: boolean;
+  definition: Watch;
+  /** Where the definition came from (a file path), if known. */
+  source_file?: string;
+  /** When the definition last changed (ISO). */
+  updated: string;
+  status: WatchStatus;
+}
+
+export type AlertState = 'new' | 'ongoing' | 'resolved';
+
+/** Alert state per (watch, entity) in `<prefix>-alerts`. */
+export interface AlertRecord {
+  watch_id: string;
+  /** Canonical text of the entity (its key fields, sorted, JSON): the identity within the watch. */
+  entity_key: string;
+  entity: Record<string, unknown>;
+  state: AlertState;
+  /** Grows each time a resolved alert for this entity fires again. */
+  episode: number;
+  first_seen: string;
+  last_seen: string;
+  /** End of the last window that evaluated this entity: a window at or before it is never applied twice. */
+  last_window_to: string;
+  /** Matching windows in this episode. */
+  count: number;
+  payload: Record<string, unknown>;
+  /** Acknowledged: no notifications until it resolves. */
+  acked: boolean;
+  /** No notifications before this time (ISO). */
+  silenced_until?: string;
+  /** Last notification time (ISO) and how many in this episode, for throttle and re-alert backoff. */
+  last_notified?: string;
+  notify_count: number;
+  resolved_at?: string;
+}
+
+export type ActionStatus = 'executed' | 'throttled' | 'acked' | 'silenced' | 'simulated' | 'skipped' | 'failed';
+
+/** One action's outcome in a run, as history shows it. */
+export interface ActionOutcome {
+  /** The action's name in the watch. */
+  id: string;
+  type: string;
+  status: ActionStatus;
+  entity_key?: string;
+  /** Why it was skipped, throttled, …, or the error when failed. */
+  reason?: string;
+  error?: string;
+  /** What the action did or would do (redacted of secrets). */
+  detail?: unknown;
+}
+
+/** One evaluated window, in `<prefix>-watch-history-YYYY.MM.DD` (dated by `@timestamp` = start). */
+export interface HistoryRecord {
+  '@timestamp': string;
+  watch_id: string;
+  watch_version: number;
+  /** All windows of one job share it. */
+  run_id: string;
+  scheduled_time: string;
+  started: string;
+  lateness_ms: number;
+  duration_ms: number;
+  window: { from: string; to: string };
+  hits: number;
+  condition_met: boolean;
+  /** Entity keys that matched. */
+  entities: string[];
+  /** `executed`, `failed`, `simulated` (dry run), `skipped_overlap`, `catch_up_truncated`. */
+  state: string;
+  actions: ActionOutcome[];
+  error?: string;
+  /** Windows dropped because they were older than the maximum catch-up. */
+  skipped_windows?: number;
+}
+
+/** The source of truth for watch definitions and their status. */
+export interface WatchRegistry {
+  /** Stores a definition; idempotent: the same definition again is `unchanged` and keeps the version. */
+  put(watch: Watch, sourceFile?: string): Promise<{ result: 'created' | 'updated' | 'unchanged'; version: number }>;
+  get(id: string): Promise<Revised<StoredWatch> | undefined>;
+  list(): Promise<StoredWatch[]>;
+  delete(id: string): Promise<boolean>;
+  /** Returns false when no such watch exists. */
+  setEnabled(id: string, enabled: boolean): Promise<boolean>;
+  /** Merges into `status`; with `expected`, fails with `conflict` if the document changed since. */
+  updateStatus(id: string, patch: Partial<WatchStatus>, expected?: Revision): Promise<'ok' | 'conflict' | 'missing'>;
+}
+
+export interface AlertQuery {
+  watchId?: string;
+  states?: AlertState[];
+  limit?: number;
+}
+
+export interface AlertStore {
+  get(watchId: string, entityKey: string): Promise<Revised<AlertRecord> | undefined>;
+  /** Writes a record; `expected: 'create'` fails with conflict if it exists, a revision if it changed. */
+  write(record: AlertRecord, expected: Revision | 'create'): Promise<'ok' | 'conflict'>;
+  /** Alerts in state new or ongoing for a watch, with revisions (to resolve them). */
+  active(watchId: string): Promise<Revised<AlertRecord>[]>;
+  list(query: AlertQuery): Promise<AlertRecord[]>;
+}
+
+export interface HistoryStore {
+  record(entry: HistoryRecord): Promise<void>;
+  /** Newest first. */
+  list(watchId: string, options?: { limit?: number; from?: string }): Promise<HistoryRecord[]>;
+}
