@@ -1,1 +1,3 @@
 export { createRedisConnection, queueName } from './queue/connection.ts';
+export * from './schedule/index.ts';
+export * from './worker/index.ts';

@@ -1,0 +1,3 @@
+export { WatchLock, type HeldLock, type WatchLockOptions } from './lock.ts';
+export { processWatchJob, type RunFunction, type WatchJobLike, type WatchJobResult, type ProcessDeps } from './process.ts';
+export { WatchWorker, type WatchWorkerOptions } from './worker.ts';

@@ -1,0 +1,78 @@
+// Shared by the scheduler and worker tests: a registry in memory and cleanup of one prefix's keys.
+import type { Redis } from 'ioredis';
+import type { Revised, StoredWatch, Watch, WatchRegistry, WatchStatus } from '@vigil/core';
+import { watchQueueName } from '../src/index.ts';
+
+/** Just enough of WatchRegistry for scheduling: list, put by schedule, enable, delete. */
+export class FakeRegistry implements WatchRegistry {
+  readonly watches = new Map<string, StoredWatch>();
+  failList: Error | undefined;
+
+  add(id: string, schedule: Partial<Watch['schedule']>, enabled = true): StoredWatch {
+    const previous = this.watches.get(id);
+    const stored: StoredWatch = {
+      id,
+      version: (previous?.version ?? 0) + 1,
+      enabled,
+      definition: { id, schedule: { max_catch_up: 3_600_000, ...schedule } } as unknown as Watch,
+      updated: new Date().toISOString(),
+      status: {},
+    };
+    this.watches.set(id, stored);
+    return stored;
+  }
+
+  async put(watch: Watch): Promise<{ result: 'created' | 'updated' | 'unchanged'; version: number }> {
+    const had = this.watches.has(watch.id);
+    return { result: had ? 'updated' : 'created', version: this.add(watch.id, watch.schedule).version };
+  }
+  async get(id: string): Promise<Revised<StoredWatch> | undefined> {
+    const value = this.watches.get(id);
+    return value === undefined ? undefined : { value, revision: { seqNo: 0, primaryTerm: 1 } };
+  }
+  async list(): Promise<StoredWatch[]> {
+    if (this.failList !== undefined) throw this.failList;
+    return [...this.watches.values()];
+  }
+  async delete(id: string): Promise<boolean> {
+    return this.watches.delete(id);
+  }
+  async setEnabled(id: string, enabled: boolean): Promise<boolean> {
+    const w = this.watches.get(id);
+    if (w === undefined) return false;
+    w.enabled = enabled;
+    return true;
+  }
+  async updateStatus(id: string, patch: Partial<WatchStatus>): Promise<'ok' | 'missing'> {
+    const w = this.watches.get(id);
+    if (w === undefined) return 'missing';
+    Object.assign(w.status, patch);
+    return 'ok';
+  }
+}
+
+/**
+ * Deletes the keys of one prefix only (its BullMQ queue and its locks): the shared Redis serves other
+ * tests at the same time, so FLUSHDB is never an option. This is "Redis was emptied" for the prefix.
+ */
+export async function deletePrefixKeys(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  for (const pattern of [`bull:${watchQueueName(prefix)}:*`, `${prefix}:*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+  return deleted;
+}
+
+/** Polls `check` every 50 ms until it returns true, failing after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
