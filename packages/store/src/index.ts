@@ -3,3 +3,10 @@ export { dayOf, eventIndex, systemIndex, dailySystemIndex, SYSTEM_INDICES, DAILY
 export { indexTemplates, eventProperties, type TemplateSpec } from './templates.ts';
 export { setupIndices, missingTemplates, type SetupReport } from './setup.ts';
 export { BulkWriter, type BulkDocument, type BulkStats, type BulkWriterOptions } from './bulk/writer.ts';
+export type { StoreOptions } from './state/elasticsearch.ts';
+export { ElasticsearchWatchRegistry } from './watches/registry.ts';
+export { watchesChangedChannel } from './watches/channel.ts';
+export { ElasticsearchAlertStore } from './alerts/store.ts';
+export { ackAlerts, silenceAlert, silenceWatch, type AlertControls } from './alerts/control.ts';
+export { ElasticsearchHistoryStore } from './history/store.ts';
+export { MemoryWatchRegistry, MemoryAlertStore, MemoryHistoryStore } from './memory/index.ts';

@@ -92,8 +92,10 @@ const watchesMappings = systemMappings({
   tags: keyword,
   version: long,
   source_file: keyword,
+  updated: date,
   definition: opaque,
-  status: object({ last_run: date, last_fired: date, checkpoint: date, updated: date, state: keyword }),
+  // per-action status is a map keyed by action name: kept in _source, not mapped field by field
+  status: object({ last_run: date, last_fired: date, checkpoint: date, last_state: keyword, silenced_until: date, actions: opaque }),
 });
 
 const alertsMappings = systemMappings({
@@ -101,18 +103,23 @@ const alertsMappings = systemMappings({
   entity_key: keyword,
   entity: opaque,
   state: keyword,
+  episode: long,
   first_seen: date,
   last_seen: date,
+  last_window_to: date,
   count: long,
   acked: bool,
   silenced_until: date,
-  throttled_until: date,
+  last_notified: date,
+  notify_count: long,
+  resolved_at: date,
   payload: opaque,
 });
 
 const historyMappings = systemMappings({
   '@timestamp': date,
   watch_id: keyword,
+  watch_version: long,
   run_id: keyword,
   scheduled_time: date,
   started: date,
@@ -123,7 +130,8 @@ const historyMappings = systemMappings({
   condition_met: bool,
   entities: keyword,
   state: keyword,
-  actions: object({ id: keyword, type: keyword, status: keyword, error: text }),
+  skipped_windows: long,
+  actions: object({ id: keyword, type: keyword, status: keyword, entity_key: keyword, error: text }),
 });
 
 const responsesMappings = systemMappings({

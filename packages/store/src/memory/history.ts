@@ -1,0 +1,25 @@
+import type { HistoryRecord, HistoryStore } from '@vigil/core';
+
+
+/** An in-memory {@link HistoryStore}: same order (newest `@timestamp`, then newest window) and limits. */
+export class MemoryHistoryStore implements HistoryStore {
+  readonly #records: HistoryRecord[] = [];
+
+  async record(entry: HistoryRecord): Promise<void> {
+    this.#records.push(structuredClone(entry));
+  }
+
+  async list(watchId: string, options: { limit?: number; from?: string } = {}): Promise<HistoryRecord[]> {
+    const from = options.from === undefined ? undefined : Date.parse(options.from);
+    return this.#records
+      .filter((r) => r.watch_id === watchId && (from === undefined || Date.parse(r['@timestamp']) >= from))
+      .sort((a, b) => Date.parse(b['@timestamp']) - Date.parse(a['@timestamp']) || Date.parse(b.window.to) - Date.parse(a.window.to))
+      .slice(0, Math.min(Math.max(options.limit ?? 100, 0), 10_000))
+      .map((r) => structuredClone(r));
+  }
+
+  /** Every record, in insertion order (for assertions in tests). */
+  all(): HistoryRecord[] {
+    return this.#records.map((r) => structuredClone(r));
+  }
+}

@@ -1,0 +1,3 @@
+export { MemoryWatchRegistry } from './registry.ts';
+export { MemoryAlertStore } from './alerts.ts';
+export { MemoryHistoryStore } from './history.ts';
