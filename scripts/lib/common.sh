@@ -37,6 +37,24 @@ ensure_dependencies() {
   fi
 }
 
+# Debian packages of the tests that build their data from real traffic (packages/testkit/src/netns:
+# `ip netns`, a real nmap scan captured by tcpdump), installed when missing and this is root on Debian.
+# Elsewhere those tests fail saying which tool is missing.
+ensure_test_tools() {
+  local missing=() tool
+  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump; do
+    PATH="$PATH:/usr/sbin:/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+  done
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's ${missing[*]} (the port-scan capture test)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || say "could not install ${missing[*]}: the port-scan test will say so"
+  else
+    say "not installed: ${missing[*]} (the port-scan capture test needs them, and root)"
+  fi
+}
+
 # Is anything accepting TCP connections on 127.0.0.1:$1?
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

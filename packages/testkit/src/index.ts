@@ -6,3 +6,4 @@ export { repoRoot, fixturesDir, readFixture, fixtureLines } from './paths.ts';
 export { dropPrefix } from './elasticsearch.ts';
 export { freePort } from './net.ts';
 export { TcpProxy } from './proxy.ts';
+export { capturePortScan, createNetnsPair, findTool, type NetnsEnd, type NetnsPair, type PortScanCapture, type PortScanOptions } from './netns/index.ts';
