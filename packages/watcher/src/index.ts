@@ -1,3 +1,8 @@
 export { createRedisConnection, queueName } from './queue/connection.ts';
 export * from './schedule/index.ts';
 export * from './worker/index.ts';
+export * from './run/index.ts';
+export { evaluateCondition, type Candidate } from './condition/index.ts';
+export { buildPayload, render } from './transform/index.ts';
+export { executeInput, searchRequest, joinHits, fillQuery, windowEndingAt, type TimeWindow, type InputResult } from './input/index.ts';
+export * from './alert/state.ts';

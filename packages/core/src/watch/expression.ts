@@ -49,7 +49,7 @@ function tokenize(source: string): Token[] {
     if (m[1] !== undefined) tokens.push({ kind: 'num', text: m[1], value: Number(m[1]), at });
     else if (m[2] !== undefined || m[3] !== undefined) tokens.push({ kind: 'str', text: m[0].trim(), value: (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1'), at });
     else if (m[4] !== undefined) {
-      const word = WORDS[m[4]];
+      const word = Object.hasOwn(WORDS, m[4]) ? WORDS[m[4]] : undefined;
       tokens.push(word === undefined ? { kind: 'name', text: m[4], at } : { kind: 'op', text: word, at });
     } else tokens.push({ kind: 'op', text: m[5] ?? '', at });
   }
@@ -127,7 +127,7 @@ class Parser {
     this.#pos += 1;
     if (token.kind === 'num' || token.kind === 'str') return () => token.value;
     if (token.kind === 'name') {
-      if (token.text in LITERALS) return () => LITERALS[token.text];
+      if (Object.hasOwn(LITERALS, token.text)) return () => LITERALS[token.text];
       const path = token.text;
       return (s) => getPath(s, path);
     }

@@ -21,12 +21,15 @@ export function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
-/** The value at `path` in `value`, or undefined when any step is missing. */
+/**
+ * The value at `path` in `value`, or undefined when any step is missing. Only own properties are
+ * read, so a path can never reach `constructor` or `__proto__` of the data.
+ */
 export function getPath(value: unknown, path: string | readonly PathSegment[]): unknown {
   const segments = typeof path === 'string' ? parsePath(path) : path;
   let current = value;
   for (const segment of segments) {
-    if (current === null || typeof current !== 'object') return undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;

@@ -67,7 +67,7 @@ export interface AlertRecord {
   acked: boolean;
   /** No notifications before this time (ISO). */
   silenced_until?: string;
-  /** Last notification time (ISO) and how many in this episode, for throttle and re-alert backoff. */
+  /** End of the window of the last notification (ISO; throttles count in window time) and how many in this episode, for throttle and re-alert backoff. */
   last_notified?: string;
   notify_count: number;
   resolved_at?: string;

@@ -1,16 +1,110 @@
+import { VigilError, type HistoryRecord, type Watch, type WatchStatus } from '@vigil/core';
+import { applyWindow, type ApplyOptions, type AppliedWindow } from './apply.ts';
+import { evaluateWindow, runDelay, type WindowEvaluation } from './evaluate.ts';
 import type { RunDeps, RunSummary } from './types.ts';
+import { dueRuns } from './windows.ts';
 
 export type { RunDeps, RunSummary } from './types.ts';
+export { evaluateWindow, runDelay, type WindowEvaluation, type Match } from './evaluate.ts';
+export { applyWindow, type ApplyOptions, type AppliedWindow } from './apply.ts';
+export { dueRuns, type DueRuns } from './windows.ts';
+export { redactSecrets } from './redact.ts';
+
+/** What one window's history record says besides the evaluation. */
+interface RecordContext {
+  runId: string;
+  version: number;
+  scheduled: Date;
+  started: Date;
+  state: string;
+  skipped?: number;
+}
+
+function historyRecord(watch: Watch, evaluation: WindowEvaluation | undefined, applied: AppliedWindow | undefined, ctx: RecordContext, finished: Date, error?: string): HistoryRecord {
+  return {
+    '@timestamp': ctx.started.toISOString(),
+    watch_id: watch.id,
+    watch_version: ctx.version,
+    run_id: ctx.runId,
+    scheduled_time: ctx.scheduled.toISOString(),
+    started: ctx.started.toISOString(),
+    lateness_ms: ctx.started.getTime() - ctx.scheduled.getTime(),
+    duration_ms: finished.getTime() - ctx.started.getTime(),
+    window: evaluation?.window ?? { from: ctx.scheduled.toISOString(), to: ctx.scheduled.toISOString() },
+    hits: evaluation?.hits ?? 0,
+    condition_met: (evaluation?.matches.length ?? 0) > 0,
+    entities: evaluation?.matches.map((m) => m.entityKey) ?? [],
+    state: ctx.state,
+    actions: applied?.outcomes ?? [],
+    ...(error === undefined ? {} : { error }),
+    ...(ctx.skipped === undefined || ctx.skipped === 0 ? {} : { skipped_windows: ctx.skipped }),
+  };
+}
+
+function applyOptions(deps: RunDeps, silencedUntil: string | undefined): ApplyOptions {
+  return {
+    alerts: deps.alerts,
+    writeState: true,
+    actionMode: 'execute',
+    clock: deps.clock,
+    indexPrefix: deps.indexPrefix,
+    elasticsearch: deps.elasticsearch,
+    log: deps.log,
+    ...(silencedUntil === undefined ? {} : { watchSilencedUntil: silencedUntil }),
+  };
+}
 
 /**
- * Runs a watch for the job scheduled at `scheduledTime`: evaluates every window from the watch's
+ * Runs a watch for the job scheduled at `scheduledTime`: evaluates every run time from the watch's
  * checkpoint up to that time (bounded by its max catch-up), raises and resolves alerts, runs actions,
- * writes history and advances the checkpoint. Callers must not run one watch concurrently (the
- * worker holds a per-watch lock); a second call for an already evaluated time does nothing.
+ * writes one history record per window and advances the checkpoint after each. Callers must not run
+ * one watch concurrently (the worker holds a per-watch lock); a call for an already evaluated time
+ * does nothing. A transient failure (Elasticsearch down) stops the run without moving the
+ * checkpoint, so the next run covers the same windows; a permanent one (a rejected query) is
+ * recorded and passed, since trying that window again cannot succeed.
  */
 export async function runScheduled(deps: RunDeps, watchId: string, scheduledTime: Date, runId: string): Promise<RunSummary> {
-  void deps;
-  void scheduledTime;
-  void runId;
-  throw new Error(`runScheduled(${watchId}) is not implemented yet`);
+  const stored = await deps.registry.get(watchId);
+  if (stored === undefined) return { watchId, state: 'missing', windows: [] };
+  const { definition: watch, status, version } = stored.value;
+  if (!stored.value.enabled) return { watchId, state: 'disabled', windows: [] };
+  const delay = runDelay(watch);
+  const due = dueRuns(watch.schedule, delay, status.checkpoint, scheduledTime);
+  if (due.times.length === 0) return { watchId, state: 'already_evaluated', windows: [] };
+  if (due.skipped > 0) deps.log(`watch ${watchId}: ${due.skipped} run(s) older than max_catch_up were not evaluated`);
+  const windows: HistoryRecord[] = [];
+  for (const [i, runTime] of due.times.entries()) {
+    const started = deps.clock.now();
+    const ctx: RecordContext = { runId, version, scheduled: runTime, started, state: 'executed', ...(i === 0 ? { skipped: due.skipped } : {}) };
+    let evaluation: WindowEvaluation | undefined;
+    try {
+      evaluation = await evaluateWindow(watch, runTime, deps);
+      const applied = await applyWindow(watch, evaluation, applyOptions(deps, status.silenced_until));
+      const record = historyRecord(watch, evaluation, applied, ctx, deps.clock.now());
+      await finishWindow(deps, watch, record, { fired: applied.fired, truncated: i === 0 && due.skipped > 0 });
+      windows.push(record);
+    } catch (error) {
+      const failure = error instanceof VigilError ? error : new VigilError('INTERNAL', (error as Error).message, { cause: error });
+      const record = historyRecord(watch, evaluation, undefined, { ...ctx, state: 'failed' }, deps.clock.now(), failure.message);
+      await deps.history.record(record).catch((e: unknown) => deps.log(`watch ${watchId}: history not written: ${(e as Error).message}`));
+      if (failure.transient) throw failure;
+      await deps.registry.updateStatus(watchId, { checkpoint: record.window.to, last_run: record.started, last_state: 'failed', last_error: failure.message });
+      windows.push(record);
+    }
+  }
+  return { watchId, state: 'executed', windows };
 }
+
+/** History first, then the checkpoint: a crash between them re-evaluates the window, which is idempotent. */
+async function finishWindow(deps: RunDeps, watch: Watch, record: HistoryRecord, flags: { fired: boolean; truncated: boolean }): Promise<void> {
+  await deps.history.record(record);
+  const patch: Partial<WatchStatus> = {
+    checkpoint: record.window.to,
+    last_run: record.started,
+    last_state: flags.truncated ? 'catch_up_truncated' : 'ok',
+    ...(flags.fired ? { last_fired: record.started } : {}),
+    ...(record.actions.length === 0 ? {} : { actions: Object.fromEntries(record.actions.map((a) => [a.id, { last_status: a.status, last_time: record.started, ...(a.error === undefined ? {} : { last_error: a.error }) }])) }),
+  };
+  if ((await deps.registry.updateStatus(watch.id, patch)) === 'missing') deps.log(`watch ${watch.id} was deleted during its run`);
+}
+export { runOnce, replay, runTimesIn, type ManualRunReport } from './manual.ts';

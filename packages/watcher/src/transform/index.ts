@@ -1,0 +1,41 @@
+import Handlebars from 'handlebars';
+import { getPath, type Watch } from '@vigil/core';
+import type { Candidate } from '../condition/index.ts';
+import { expression } from '../condition/index.ts';
+import type { TimeWindow } from '../input/index.ts';
+
+const templates = Handlebars.create();
+templates.registerHelper('json', (value: unknown) => new Handlebars.SafeString(JSON.stringify(value)));
+const compiledTemplates = new Map<string, HandlebarsTemplateDelegate>();
+
+/** Renders a watch template; event data is HTML-escaped unless the template says `{{{raw}}}`. */
+export function render(template: string, context: unknown): string {
+  let compiled = compiledTemplates.get(template);
+  if (compiled === undefined) {
+    compiled = templates.compile(template, { strict: false });
+    compiledTemplates.set(template, compiled);
+  }
+  return compiled(context);
+}
+
+/** What a template sees besides the payload. */
+export interface TransformContext {
+  watch: Pick<Watch, 'id' | 'name' | 'description' | 'severity' | 'tags' | 'metadata'>;
+  window: TimeWindow;
+}
+
+/**
+ * The alert payload of a candidate: `pick` paths from its scope, then `compute` expressions (over
+ * scope and payload so far), then `template`s over `{ watch, entity, payload, window, metadata }`.
+ * Without a transform the payload is the scope itself (a bucket, or the whole search response).
+ */
+export function buildPayload(transform: Watch['transform'], candidate: Candidate, context: TransformContext): Record<string, unknown> {
+  if (transform === undefined) return candidate.scope;
+  const payload: Record<string, unknown> = {};
+  for (const [name, path] of Object.entries(transform.pick ?? {})) payload[name] = getPath(candidate.scope, path) ?? null;
+  for (const [name, source] of Object.entries(transform.compute ?? {})) payload[name] = expression(source).evaluate({ ...candidate.scope, ...payload }) ?? null;
+  for (const [name, template] of Object.entries(transform.template ?? {})) {
+    payload[name] = render(template, { watch: context.watch, metadata: context.watch.metadata, entity: candidate.entity, payload, window: context.window });
+  }
+  return payload;
+}
