@@ -108,3 +108,4 @@ async function finishWindow(deps: RunDeps, watch: Watch, record: HistoryRecord, 
   if ((await deps.registry.updateStatus(watch.id, patch)) === 'missing') deps.log(`watch ${watch.id} was deleted during its run`);
 }
 export { runOnce, replay, runTimesIn, type ManualRunReport } from './manual.ts';
+export { createRunDeps } from './deps.ts';

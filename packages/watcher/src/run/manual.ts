@@ -9,17 +9,18 @@ export interface ManualRunReport {
   watch: string;
   window: { from: string; to: string };
   hits: number;
-  alerts: { entity: Record<string, unknown>; payload: Record<string, unknown>; state: AlertRecord['state'] }[];
+  /** Every entity the condition matched, with its payload; `state` is its alert state after this window, or `already_applied` when a run already took this window (so nothing would notify again). */
+  alerts: { entity: Record<string, unknown>; payload: Record<string, unknown>; state: AlertRecord['state'] | 'already_applied' }[];
   actions: ActionOutcome[];
 }
 
 function report(watch: Watch, evaluation: WindowEvaluation, alerts: AlertRecord[], actions: ActionOutcome[]): ManualRunReport {
-  const matched = new Set(evaluation.matches.map((m) => m.entityKey));
+  const states = new Map(alerts.filter((a) => a.last_window_to === evaluation.window.to).map((a) => [a.entity_key, a.state]));
   return {
     watch: watch.id,
     window: evaluation.window,
     hits: evaluation.hits,
-    alerts: alerts.filter((a) => matched.has(a.entity_key)).map((a) => ({ entity: a.entity, payload: a.payload, state: a.state })),
+    alerts: evaluation.matches.map((m) => ({ entity: m.entity, payload: m.payload, state: states.get(m.entityKey) ?? 'already_applied' })),
     actions,
   };
 }

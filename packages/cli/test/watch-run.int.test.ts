@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@elastic/elasticsearch';
+import { createElasticsearchClient, eventIndex, setupIndices } from '@vigil/store';
+import { dropPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { runVigil } from './support/run-vigil.ts';
+
+const root = repoRoot();
+const prefix = uniquePrefix('cli-run');
+const cwd = mkdtempSync(join(tmpdir(), 'vigil-cli-run-'));
+const portscan = join(root, 'watches', 'network', 'discovery_portscan.yaml');
+let client: Client;
+
+const vigil = (args: string[]) => runVigil(args, { cwd, prefix });
+
+/** SYN events: a scan of 80 ports in 8 s from .66, and a client touching 2 ports, from 12:00:00Z. */
+function events(): Record<string, unknown>[] {
+  const syn = (ms: number, source: string, port: number) => ({
+    '@timestamp': new Date(Date.parse('2026-11-22T12:00:00Z') + ms).toISOString(),
+    tags: ['tcp_connection_started'],
+    source: { ip: source, port: 50_000 + port },
+    destination: { ip: '192.0.2.10', port },
+  });
+  return [...Array.from({ length: 80 }, (_, i) => syn(i * 100, '198.51.100.66', i + 1)), syn(500, '198.51.100.7', 22), syn(900, '198.51.100.7', 443)];
+}
+
+beforeAll(async () => {
+  client = createElasticsearchClient({ url: serviceEnv(root).VIGIL_ELASTICSEARCH_URL });
+  await setupIndices(client, prefix);
+  const operations = events().flatMap((doc) => [{ create: { _index: eventIndex(prefix, 'tcpdump', doc['@timestamp'] as string) } }, doc]);
+  expect((await client.bulk({ operations, refresh: 'wait_for' })).errors).toBe(false);
+});
+
+afterAll(async () => {
+  await dropPrefix(client, prefix);
+  await client.close();
+});
+
+describe('vigil watch run', () => {
+  it('--dry-run --json prints the one object scripts rely on, and changes no state', async () => {
+    const result = await vigil(['watch', 'run', portscan, '--at', '2026-11-22T12:00:20Z', '--dry-run', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(report).toEqual({
+      watch: 'network.discovery_portscan',
+      window: { from: '2026-11-22T11:59:50.000Z', to: '2026-11-22T12:00:20.000Z' },
+      hits: 82,
+      alerts: [{ entity: { 'source.ip': '198.51.100.66', 'destination.ip': '192.0.2.10' }, payload: expect.objectContaining({ unique_ports: 80 }), state: 'new' }],
+      actions: [expect.objectContaining({ id: 'log', status: 'simulated' }), expect.objectContaining({ id: 'notable', status: 'simulated' })],
+    });
+    const alerts = await client.count({ index: `${prefix}-alerts` });
+    expect(alerts.count).toBe(0);
+  });
+
+  it('a real run raises the alert, runs the actions and writes history; a second run of the same window notifies nobody', async () => {
+    const first = await vigil(['watch', 'run', portscan, '--at', '2026-11-22T12:00:20Z']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('1 alert(s)');
+    expect(first.stdout).toMatch(/action log \(log\) executed/);
+    expect(first.stderr).toContain('Port scan from 198.51.100.66 to 192.0.2.10: 80 distinct ports');
+    const again = await vigil(['watch', 'run', portscan, '--at', '2026-11-22T12:00:20Z', '--json']);
+    expect((JSON.parse(again.stdout) as { actions: { status: string }[] }).actions.map((a) => a.status)).toEqual(['skipped', 'skipped']);
+    await client.indices.refresh({ index: `${prefix}-*` });
+    expect((await client.count({ index: `${prefix}-watch-history-*` })).count).toBe(2);
+    expect((await client.count({ index: `${prefix}-alerts` })).count).toBe(1);
+  });
+
+  it('names a watch that is neither a file nor registered', async () => {
+    const result = await vigil(['watch', 'run', 'no.such_watch']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no watch file or registered watch "no.such_watch"');
+  });
+
+  it('rejects a bad --at', async () => {
+    const result = await vigil(['watch', 'run', portscan, '--at', 'yesterday']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--at: "yesterday" is not a time');
+  });
+});
+
+describe('vigil watch test', () => {
+  it('replays window by window: one notification for the scan, throttled after, then resolved', async () => {
+    const file = join(cwd, 'portscan-with-resolve.yaml');
+    const text = (await import('node:fs')).readFileSync(portscan, 'utf8');
+    writeFileSync(file, `${text}on_resolve:\n  resolved:\n    type: log\n`);
+    const result = await vigil(['watch', 'test', file, '--from', '2026-11-22T11:59:50Z', '--to', '2026-11-22T12:01:00Z', '--json']);
+    expect(result.code).toBe(0);
+    const reports = JSON.parse(result.stdout) as { window: { to: string }; alerts: { state: string }[]; actions: { id: string; status: string }[] }[];
+    expect(reports.map((r) => [r.window.to.slice(11, 19), r.alerts.map((a) => a.state).join(), r.actions.map((a) => `${a.id}:${a.status}`).join()])).toEqual([
+      ['12:00:00', '', ''],
+      ['12:00:10', 'new', 'log:simulated,notable:simulated'],
+      ['12:00:20', 'ongoing', 'log:throttled,notable:throttled'],
+      ['12:00:30', 'ongoing', 'log:throttled,notable:throttled'],
+      ['12:00:40', '', 'resolved:simulated'],
+      ['12:00:50', '', ''],
+      ['12:01:00', '', ''],
+    ]);
+  });
+});
