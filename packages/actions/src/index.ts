@@ -1,3 +1,4 @@
 export { createMailTransport } from './email/transport.ts';
 export { ACTION_TYPES, actionType, watchSchema } from './registry.ts';
 export type { ActionType, ActionContext, ActionResult, AlertView } from './types.ts';
+export { watchJsonSchema } from './schema-json.ts';

@@ -35,5 +35,5 @@ export function durationSchema(options: { min?: number; max?: number } = {}) {
       }
       return ms;
     })
-    .meta({ description: 'A duration: a whole number and a unit (ms, s, m, h, d), for example 30s' });
+    .meta({ description: 'A duration: a whole number and a unit (ms, s, m, h, d), for example 30s', pattern: '^\\d+(ms|s|m|h|d)$' });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from './context.ts';
 import type { WatchRunOptions, WatchTestOptions } from './run.ts';
 
-/** Adds `run` and `test` under `vigil watch`: executing a watch now, as of a past time, or over a past range. */
+/** Adds `run`, `test` and `schema` under `vigil watch`: executing a watch now, as of a past time, or over a past range. */
 export function registerWatchRunCommands(watch: Command, ctx: CommandContext): void {
   watch
     .command('run')
@@ -21,4 +21,13 @@ export function registerWatchRunCommands(watch: Command, ctx: CommandContext): v
     .requiredOption('--to <time>', 'ISO end of the replay')
     .option('--json', 'print one JSON array with a run report per window')
     .action(async (target: string, opts: WatchTestOptions) => ctx.setExitCode(await (await import('./run.ts')).watchTestCommand(ctx.config(), target, opts, ctx.out)));
+
+  watch
+    .command('schema')
+    .description('print the JSON Schema of watch files (watches/schema.json is this output; npm run schema:watches)')
+    .action(async () => {
+      const { watchJsonSchema } = await import('@vigil/actions');
+      ctx.out.log(JSON.stringify(watchJsonSchema(), null, 2));
+      ctx.setExitCode(0);
+    });
 }
