@@ -4,6 +4,8 @@ import type { Output } from './output.ts';
 import type { IngestFilesOptions } from './commands/ingest.ts';
 import type { ParseOptions } from './commands/parse.ts';
 import type { IngestServeOptions } from './commands/ingest-serve.ts';
+import { registerAlertsCommands, registerWatchRegistryCommands } from './commands/watch/register.ts';
+import { registerWatchRunCommands } from './commands/watch/register-run.ts';
 
 // Each command's module (and its dependencies: the Elasticsearch client, ioredis, prom-client...) is
 // loaded only when that command runs: a long-running `ingest serve` carries no doctor code.
@@ -60,6 +62,13 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--state <dir>', 'offsets and spill files (default: $XDG_STATE_HOME/vigil)')
     .option('--metrics <host:port>', 'metrics endpoint, or off', '127.0.0.1:9464')
     .action(async (opts: IngestServeOptions) => setExitCode(await (await import('./commands/ingest-serve.ts')).ingestServeCommand(config(), opts, out)));
+
+  // ── watch registry and alert state: commands/watch/register.ts ──
+  const watch = program.command('watch').enablePositionalOptions().description('watch definitions in the registry, their runs and alerts');
+  registerWatchRegistryCommands(watch, { out, setExitCode, config });
+  registerWatchRunCommands(watch, { out, setExitCode, config });
+  registerAlertsCommands(program, { out, setExitCode, config });
+  // ── end watch registry ──
 
   return program;
 }

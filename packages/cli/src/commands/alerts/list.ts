@@ -1,0 +1,43 @@
+import type { AlertState } from '@vigil/core';
+import { badOption, withStores, type CommandContext } from '../watch/context.ts';
+import { dash, table } from '../watch/format.ts';
+
+export interface AlertsListOptions {
+  watch?: string;
+  state?: string;
+  json?: boolean;
+}
+
+const STATES: readonly AlertState[] = ['new', 'ongoing', 'resolved'];
+
+/** `--state new,ongoing`: one state or several, comma-separated. */
+function parseStates(text: string | undefined): AlertState[] | undefined {
+  if (text === undefined) return undefined;
+  const states = text.split(',').map((s) => s.trim());
+  const bad = states.filter((s) => !STATES.includes(s as AlertState));
+  if (bad.length > 0) throw badOption(`--state must be ${STATES.join(', ')} (or several, comma-separated), got "${bad.join(',')}"`);
+  return states as AlertState[];
+}
+
+/**
+ * `vigil alerts list [--watch <id>] [--state ...] [--json]`: alert state per entity, most recently seen
+ * first. The ENTITY column is the key `watch ack|silence --entity` accepts.
+ */
+export async function alertsListCommand(ctx: CommandContext, options: AlertsListOptions): Promise<number> {
+  const states = parseStates(options.state);
+  const alerts = await withStores(ctx.config(), ({ alerts: store }) =>
+    store.list({ ...(options.watch === undefined ? {} : { watchId: options.watch }), ...(states === undefined ? {} : { states }) }),
+  );
+  if (options.json === true) {
+    ctx.out.log(JSON.stringify(alerts, null, 2));
+    return 0;
+  }
+  if (alerts.length === 0) {
+    ctx.out.log('no alerts');
+    return 0;
+  }
+  const header = ['WATCH', 'ENTITY', 'STATE', 'FIRST SEEN', 'LAST SEEN', 'COUNT', 'ACKED', 'SILENCED UNTIL'];
+  const rows = alerts.map((a) => [a.watch_id, a.entity_key, a.state, a.first_seen, a.last_seen, String(a.count), a.acked ? 'yes' : 'no', dash(a.silenced_until)]);
+  for (const line of table([header, ...rows])) ctx.out.log(line);
+  return 0;
+}
