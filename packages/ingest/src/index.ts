@@ -9,3 +9,9 @@ export { loadInputConfigs, parseInputConfig, inputConfigSchema, INPUT_TYPES, typ
 export { ingestRegistry, serveMetrics, type MetricSources } from './metrics.ts';
 export { createInput, type Input, type InputDeps } from './inputs/registry.ts';
 export { IngestServer, type IngestServerOptions } from './serve.ts';
+export { SyslogUdpInput, type SyslogUdpOptions, type SyslogUdpCounters } from './inputs/syslog-udp/input.ts';
+export { SyslogTcpInput, type SyslogTcpOptions } from './inputs/syslog-tcp/input.ts';
+export { SyslogFrameDecoder } from './inputs/syslog-tcp/framing.ts';
+export { TcpLinesInput, type TcpLinesOptions } from './inputs/tcp-lines/input.ts';
+export { StdinInput, type StdinOptions } from './inputs/stdin/input.ts';
+export type { StreamCounters, ConnectionCounters } from './inputs/network/counters.ts';

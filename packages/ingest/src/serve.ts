@@ -15,12 +15,17 @@ export interface IngestServerOptions {
   client: Client;
   prefix: string;
   inputs: LoadedInput[];
-  /** Offsets (`offsets.json`) and UDP spill files live here. */
+  /** Offsets (`offsets.json`) and UDP spill files (`spill/`, unless `spill_dir` says otherwise) live here. */
   stateDir: string;
   clock: Clock;
   log: (line: string) => void;
   /** Where `GET /metrics` listens; absent: no metrics endpoint. */
   metrics?: { host: string; port: number };
+  /**
+   * Replaces the host of every input's `listen:` address. Default: the `VIGIL_INGEST_LISTEN_HOST`
+   * environment variable (docker-compose sets 0.0.0.0), else each definition's own host.
+   */
+  listenHost?: string;
   /** Overrides the writer's flush interval (ms), for tests. */
   flushIntervalMs?: number;
 }
@@ -63,7 +68,9 @@ export class IngestServer {
         ...(config.timezone === undefined ? {} : { timezone: config.timezone }),
         ...(config.dataset === undefined ? {} : { dataset: config.dataset }),
       });
-      const input = createInput(config, { name, parser, target, offsets: this.#offsets, clock: this.#o.clock, stateDir: this.#o.stateDir, log: this.#o.log, counters });
+      const listenHost = this.#o.listenHost ?? (process.env.VIGIL_INGEST_LISTEN_HOST || undefined);
+      const deps = { name, parser, target, offsets: this.#offsets, clock: this.#o.clock, stateDir: this.#o.stateDir, log: this.#o.log, counters };
+      const input = createInput(config, listenHost === undefined ? deps : { ...deps, listenHost });
       await input.start();
       this.#running.push({ name, input, counters });
       this.#o.log(`input ${name}: ${config.type}, parser ${config.parser}`);
