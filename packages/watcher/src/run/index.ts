@@ -102,6 +102,8 @@ async function finishWindow(deps: RunDeps, watch: Watch, record: HistoryRecord, 
     checkpoint: record.window.to,
     last_run: record.started,
     last_state: flags.truncated ? 'catch_up_truncated' : 'ok',
+    // status merges (no scripts on the test distribution), so a past error is overwritten, not removed
+    last_error: '',
     ...(flags.fired ? { last_fired: record.started } : {}),
     ...(record.actions.length === 0 ? {} : { actions: Object.fromEntries(record.actions.map((a) => [a.id, { last_status: a.status, last_time: record.started, ...(a.error === undefined ? {} : { last_error: a.error }) }])) }),
   };
