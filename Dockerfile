@@ -38,6 +38,9 @@ COPY --from=deps /app/ ./
 COPY packages/ packages/
 COPY watches/ watches/
 COPY ingest/ ingest/
+# The ingest state (file offsets, UDP spill files) lives in a named volume mounted here; creating the
+# folder owned by `node` makes Docker initialise a new volume with that owner.
+RUN mkdir -p /home/node/.local/state/vigil && chown -R node:node /home/node/.local
 USER node
 ENTRYPOINT ["node", "packages/cli/bin/vigil.js"]
 CMD ["--help"]

@@ -173,7 +173,7 @@ describe('docker-compose.yml is valid for a compose client', () => {
 
 describe('docker-compose.yml invariants', () => {
   it('runs every Vigil process from one image built from the Dockerfile', () => {
-    expect(vigilServices).toEqual(['vigil-ingest', 'vigil-responder', 'vigil-scheduler', 'vigil-setup', 'vigil-worker']);
+    expect(vigilServices).toEqual(['vigil-ingest', 'vigil-responder', 'vigil-scheduler', 'vigil-setup', 'vigil-watches', 'vigil-worker']);
     const images = new Set(vigilServices.map((name) => service(name).image));
     expect([...images]).toHaveLength(1);
     expect([...images][0]).toEqual(expect.any(String));
@@ -183,6 +183,7 @@ describe('docker-compose.yml invariants', () => {
     const commands = Object.fromEntries(vigilServices.map((name) => [name, commandOf(service(name)).join(' ')]));
     expect(commands).toEqual({
       'vigil-setup': 'setup',
+      'vigil-watches': 'watch put watches',
       'vigil-ingest': 'ingest serve --metrics 0.0.0.0:9464',
       'vigil-scheduler': 'scheduler',
       'vigil-worker': 'worker',
