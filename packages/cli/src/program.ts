@@ -70,6 +70,19 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
   registerAlertsCommands(program, { out, setExitCode, config });
   // ── end watch registry ──
 
+  // ── scheduler and worker roles: commands/scheduler.ts, commands/worker.ts ──
+  program
+    .command('scheduler')
+    .description('keep the BullMQ job schedulers equal to the enabled watches (at start, on changes, periodically) until stopped')
+    .option('--interval <seconds>', 'seconds between safety-net reconciles', '30')
+    .action(async (opts: { interval: string }) => setExitCode(await (await import('./commands/scheduler.ts')).schedulerCommand(config(), opts, out)));
+  program
+    .command('worker')
+    .description('execute scheduled watch runs until stopped; start any number, on any hosts')
+    .option('--concurrency <n>', 'runs of different watches at once in this process', '10')
+    .action(async (opts: { concurrency: string }) => setExitCode(await (await import('./commands/worker.ts')).workerCommand(config(), opts, out)));
+  // ── end scheduler and worker roles ──
+
   return program;
 }
 

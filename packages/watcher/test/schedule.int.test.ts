@@ -95,7 +95,7 @@ describe('WatchScheduler', () => {
       onReconcile: ({ result }) => result && passes.push(result),
     });
     cleanups.push(() => scheduler.stop());
-    expect((await scheduler.start()).created).toHaveLength(20);
+    expect((await scheduler.start())?.created).toHaveLength(20);
     expect(await queue.getJobSchedulersCount()).toBe(20);
 
     expect(await deletePrefixKeys(admin, prefix)).toBeGreaterThan(0);

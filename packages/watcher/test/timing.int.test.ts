@@ -103,7 +103,7 @@ describe('scheduled runs on the real Redis', () => {
     expect(after[1]!.scheduled % 1_000).toBe(0);
     // With the real runScheduled, that later call evaluates every window from the persisted checkpoint
     // (the end of the last window evaluated before the stop) up to its scheduled time, so the 10 s are
-    // covered; that catch-up is runScheduled's contract and is tested with it in run/.
+    // covered; scheduled-runs.int.test.ts checks exactly that with runScheduled and Elasticsearch.
     const scheduled = times(calls, 'gap');
     expect(new Set(scheduled).size).toBe(scheduled.length);
   }, 30_000);

@@ -39,6 +39,7 @@ export class WatchScheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  #last: { result?: ReconcileResult; error?: unknown } | undefined;
   #stopped = false;
 
   constructor(options: SchedulerOptions) {
@@ -49,17 +50,20 @@ export class WatchScheduler {
     this.queue.on('error', (err) => this.#log(`queue error: ${err.message}`));
   }
 
-  /** Subscribes to change notices, runs the first reconcile (throws if it fails) and starts the timer. */
-  async start(): Promise<ReconcileResult> {
+  /**
+   * Subscribes to change notices, runs the first reconcile and starts the timer. A failed first pass
+   * (Elasticsearch still starting) is reported and retried by the timer, so the process keeps running;
+   * the result is undefined then.
+   */
+  async start(): Promise<ReconcileResult | undefined> {
     const channel = watchesChangedChannel(this.#options.prefix);
     this.#subscriber.on('message', (ch: string) => {
-      if (ch === channel) this.reconcileSoon();
+      if (ch === channel) void this.reconcileSoon();
     });
     await this.#subscriber.subscribe(channel);
-    const first = await reconcileSchedules(this.queue, this.#options.registry);
-    this.#report({ result: first });
-    this.#timer = setInterval(() => this.reconcileSoon(), this.#options.intervalMs ?? 30_000);
-    return first;
+    await this.reconcileSoon();
+    this.#timer = setInterval(() => void this.reconcileSoon(), this.#options.intervalMs ?? 30_000);
+    return this.#last?.result;
   }
 
   /** Asks for a pass; coalesces with one in progress. Resolves when the requested pass is done. */
@@ -96,6 +100,7 @@ export class WatchScheduler {
   }
 
   #report(outcome: { result?: ReconcileResult; error?: unknown }): void {
+    this.#last = outcome;
     const r = outcome.result;
     if (r !== undefined && r.created.length + r.updated.length + r.removed.length > 0) {
       this.#log(`reconciled: ${r.created.length} created, ${r.updated.length} updated, ${r.removed.length} removed, ${r.unchanged} unchanged`);

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { watchQueueName, type WatchJobData } from '../schedule/jobs.ts';
 import { WatchLock } from './lock.ts';
+import { DueTimeWaker } from './wake.ts';
 import { processWatchJob, type RunFunction, type WatchJobResult } from './process.ts';
 
 /** What a worker process needs. */
@@ -32,6 +33,7 @@ export interface WatchWorkerOptions {
 export class WatchWorker {
   readonly worker: Worker<WatchJobData, WatchJobResult>;
   readonly #connections: Redis[];
+  readonly #waker: DueTimeWaker;
 
   constructor(options: WatchWorkerOptions) {
     const log = options.log ?? (() => undefined);
@@ -47,6 +49,7 @@ export class WatchWorker {
       (job) => processWatchJob(job, { run: options.run, lock, log }),
       { connection: bullConnection, concurrency: options.concurrency ?? 10, autorun: false },
     );
+    this.#waker = new DueTimeWaker(lockConnection, { delayed: this.worker.toKey('delayed'), marker: this.worker.toKey('marker') });
     this.worker.on('failed', (job, err) => {
       const attempts = job === undefined ? '' : ` (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1})`;
       log(`${job?.data.watchId ?? '?'} job ${job?.id ?? '?'} failed${attempts}: ${err.message}`);
@@ -62,10 +65,12 @@ export class WatchWorker {
   async start(): Promise<void> {
     void this.worker.run().catch(() => undefined); // errors surface through the 'error' event
     await this.worker.waitUntilReady();
+    this.#waker.start();
   }
 
   /** Waits for runs in progress to finish, then closes the connections. */
   async close(): Promise<void> {
+    this.#waker.stop();
     await this.worker.close();
     await Promise.allSettled(this.#connections.map((c) => c.quit()));
   }
