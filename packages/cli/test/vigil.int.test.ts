@@ -1,42 +1,21 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createElasticsearchClient } from '@vigil/store';
-import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix, runVigil, type VigilResult } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
 const prefix = uniquePrefix('cli');
-const bin = join(root, 'packages', 'cli', 'bin', 'vigil.js');
 // A working directory without vigil.yaml, so only the environment given here configures the CLI.
 const cwd = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `vigil` binary, as a user would, with the test services' environment plus `extra`. */
-function vigil(args: string[], extra: Record<string, string> = {}): Promise<Result> {
-  const childEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL,
-    VIGIL_REDIS_URL: env.VIGIL_REDIS_URL,
-    VIGIL_SMTP_URL: env.VIGIL_SMTP_URL,
-    VIGIL_INDEX_PREFIX: prefix,
-    ...extra,
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs the real `vigil` binary with the test services' environment plus `extra`. */
+function vigil(args: string[], extra: Record<string, string> = {}): Promise<VigilResult> {
+  return runVigil(args, { cwd, prefix, extra });
 }
 
 function statusOf(stdout: string): Record<string, string> {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,38 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { entityKey, type AlertRecord, type HistoryRecord } from '@vigil/core';
 import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchHistoryStore, setupIndices } from '@vigil/store';
-import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix, runVigil, type VigilResult } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
 const prefix = uniquePrefix('watch-cli');
-const bin = join(root, 'packages', 'cli', 'bin', 'vigil.js');
 // A working directory without vigil.yaml; watch files are written under it and named relative to it.
 const cwd = mkdtempSync(join(tmpdir(), 'vigil-watch-cli-'));
 const es = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the real `vigil` binary with the test services' environment plus `extra`. */
-function vigil(args: string[], extra: Record<string, string> = {}): Promise<Result> {
-  const childEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL,
-    VIGIL_REDIS_URL: env.VIGIL_REDIS_URL,
-    VIGIL_SMTP_URL: env.VIGIL_SMTP_URL,
-    VIGIL_INDEX_PREFIX: prefix,
-    ...extra,
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
+function vigil(args: string[], extra: Record<string, string> = {}): Promise<VigilResult> {
+  return runVigil(args, { cwd, prefix, extra });
 }
 
 function watchYaml(id: string, extra = ''): string {

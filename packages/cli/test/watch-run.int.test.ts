@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@elastic/elasticsearch';
 import { createElasticsearchClient, eventIndex, setupIndices } from '@vigil/store';
-import { dropPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
-import { runVigil } from './support/run-vigil.ts';
+import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
 
 const root = repoRoot();
 const prefix = uniquePrefix('cli-run');

@@ -7,3 +7,4 @@ export { dropPrefix } from './elasticsearch.ts';
 export { freePort } from './net.ts';
 export { TcpProxy } from './proxy.ts';
 export { capturePortScan, createNetnsPair, findTool, type NetnsEnd, type NetnsPair, type PortScanCapture, type PortScanOptions } from './netns/index.ts';
+export { runVigil, type VigilResult } from './vigil.ts';

@@ -3,7 +3,6 @@
 // BulkWriter) into Elasticsearch, and `vigil watch run` with the shipped portscan watch must raise exactly
 // one alert, for the scanning pair, and none for the ordinary client. Needs root, nmap and tcpdump
 // (scripts/test installs them).
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +11,13 @@ import { systemClock } from '@vigil/core';
 import { RecordSink, recordId } from '@vigil/ingest';
 import { parserFor } from '@vigil/parsers';
 import { BulkWriter, createElasticsearchClient, setupIndices } from '@vigil/store';
-import { capturePortScan, dropPrefix, repoRoot, serviceEnv, uniquePrefix, type PortScanCapture } from '@vigil/testkit';
+import { capturePortScan, dropPrefix, repoRoot, serviceEnv, uniquePrefix, type PortScanCapture, runVigil, type VigilResult } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
 const client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
 const prefix = uniquePrefix('portscan');
 const watchFile = join(root, 'watches', 'network', 'discovery_portscan.yaml');
-const bin = join(root, 'packages', 'cli', 'bin', 'vigil.js');
 
 let capture: PortScanCapture;
 
@@ -36,22 +34,10 @@ interface WatchRunOutput {
 }
 
 /** `vigil watch run <file> --at <at> --dry-run --json` as a user runs it, against this test's prefix. */
-function watchRun(at: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function watchRun(at: string): Promise<VigilResult> {
   // A working directory without vigil.yaml: only this environment configures the CLI.
   const cwd = mkdtempSync(join(tmpdir(), 'vigil-portscan-'));
-  const childEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL,
-    VIGIL_REDIS_URL: env.VIGIL_REDIS_URL,
-    VIGIL_SMTP_URL: env.VIGIL_SMTP_URL,
-    VIGIL_INDEX_PREFIX: prefix,
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'watch', 'run', watchFile, '--at', at, '--dry-run', '--json'], { cwd, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
+  return runVigil(['watch', 'run', watchFile, '--at', at, '--dry-run', '--json'], { cwd, prefix });
 }
 
 const totalOf = (total: number | { value: number } | undefined) => (typeof total === 'number' ? total : (total?.value ?? 0));

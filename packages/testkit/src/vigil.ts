@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, serviceEnv } from '@vigil/testkit';
+import { repoRoot } from './paths.ts';
+import { serviceEnv } from './services.ts';
 
 export interface VigilResult {
   code: number;
