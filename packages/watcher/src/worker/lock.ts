@@ -1,10 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 // Delete or extend only while the lock still holds our token: a lock that expired and was taken
 // by another worker must not be released or extended by us.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** A script by its SHA (cheaper per call than sending its text), loaded again after a Redis restart. */
+async function runScript(redis: Redis, script: string, sha: string, key: string, ...args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(sha, 1, key, ...args);
+  } catch (error) {
+    if (!(error as Error).message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script, 1, key, ...args);
+  }
+}
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+const RELEASE_SHA = sha1(RELEASE);
+const EXTEND_SHA = sha1(EXTEND);
 
 /** A held per-watch lock; `release` is idempotent. `lost` turns true if a renewal found it gone. */
 export interface HeldLock {
@@ -53,7 +66,7 @@ export class WatchLock {
     let lost = false;
     let released = false;
     const timer = setInterval(() => {
-      redis.eval(EXTEND, 1, key, token, String(this.#ttlMs)).then(
+      runScript(redis, EXTEND, EXTEND_SHA, key, token, String(this.#ttlMs)).then(
         (n) => {
           if (n === 0 && !released && !lost) {
             lost = true;
@@ -72,7 +85,7 @@ export class WatchLock {
         if (released) return;
         released = true;
         clearInterval(timer);
-        await redis.eval(RELEASE, 1, key, token);
+        await runScript(redis, RELEASE, RELEASE_SHA, key, token);
       },
     };
   }
