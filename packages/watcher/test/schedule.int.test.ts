@@ -106,6 +106,14 @@ describe('WatchScheduler', () => {
     expect(s.get('w0')).toMatchObject({ every: 60_000 });
     expect(s.get('w1')).toMatchObject({ pattern: '1 * * * *', tz: 'UTC' });
     expect(await queue.getDelayedCount()).toBe(20);
+
+    // and a scheduler started after the keys were deleted rebuilds them at once
+    await scheduler.stop();
+    await deletePrefixKeys(admin, prefix);
+    const restarted = new WatchScheduler({ registry, prefix, connect: () => createRedisConnection(env.VIGIL_REDIS_URL), intervalMs: 3_600_000 });
+    cleanups.push(() => restarted.stop());
+    expect((await restarted.start())?.created).toHaveLength(20);
+    expect(await queue.getJobSchedulersCount()).toBe(20);
   });
 
   it('reconciles on a notice on <prefix>:watches:changed, and keeps schedules when the registry fails', async () => {
