@@ -11,14 +11,8 @@ export function watchQueueName(prefix: string): string {
   return queueName(prefix, 'watches');
 }
 
-/**
- * Redis pub/sub channel on which `vigil watch put|delete|activate|deactivate` announce a registry
- * change; the scheduler reconciles when a message arrives. The message body is informative only
- * (a watch id or empty): every notice triggers a full reconcile, so a lost or garbled one is harmless.
- */
-export function watchesChangedChannel(prefix: string): string {
-  return `${prefix}:watches:changed`;
-}
+/** The change-notice channel is named by the store, beside the registry whose changes it announces. */
+export { watchesChangedChannel } from '@vigil/store';
 
 /** Data of every scheduled job: which watch, and the definition version the schedule was made from. */
 export interface WatchJobData {
