@@ -150,7 +150,9 @@ async function peakRss(seconds: number, rate: number): Promise<void> {
   await client.close();
 }
 
+/** `BENCH_PARTS=rss` (any of parse, e2e, rss, comma-separated) runs only those parts. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'parse,e2e,rss').split(','));
 console.log(`vigil bench:ingest — node ${process.version}, ${new Date().toISOString()}`);
-parseThroughput();
-await endToEnd(Number(process.env.BENCH_EVENTS ?? 200_000));
-await peakRss(Number(process.env.BENCH_RSS_SECONDS ?? 30), 10_000);
+if (parts.has('parse')) parseThroughput();
+if (parts.has('e2e')) await endToEnd(Number(process.env.BENCH_EVENTS ?? 200_000));
+if (parts.has('rss')) await peakRss(Number(process.env.BENCH_RSS_SECONDS ?? 30), 10_000);
