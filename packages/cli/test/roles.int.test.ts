@@ -31,9 +31,10 @@ function role(args: string[]): ChildProcess & { output: string[] } {
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
-async function runsOf(id: string): Promise<number> {
+/** Ends of the windows a watch's history records, oldest first. */
+async function windowsOf(id: string): Promise<number[]> {
   await client.indices.refresh({ index: `${prefix}-watch-history-*`, ignore_unavailable: true });
-  return (await history.list(id, { limit: 100 })).length;
+  return (await history.list(id, { limit: 1000 })).map((h) => Date.parse(h.window.to)).sort((a, b) => a - b);
 }
 
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -68,20 +69,22 @@ afterAll(async () => {
 });
 
 describe('vigil scheduler and vigil worker', () => {
-  it('run a watch put while they are running, and stop cleanly on SIGTERM', async () => {
+  it('run a watch put while they are running, each window exactly once across two worker processes, and stop cleanly on SIGTERM', async () => {
     expect((await runVigil(['setup'], { cwd, prefix })).code).toBe(0);
     const scheduler = role(['scheduler', '--interval', '600']); // only the put's notice can schedule the watch in time
-    const worker = role(['worker', '--concurrency', '2']);
-    await eventually(async () => scheduler.output.join('').includes('vigil scheduler:') && worker.output.join('').includes('vigil worker:'), 15_000);
+    const workers = [role(['worker', '--concurrency', '2']), role(['worker', '--concurrency', '2'])];
+    const started = (c: { output: string[] }, text: string) => c.output.join('').includes(text);
+    await eventually(async () => started(scheduler, 'vigil scheduler:') && workers.every((w) => started(w, 'vigil worker:')), 15_000);
 
     const put = await runVigil(['watch', 'put', writeWatch('every_second')], { cwd, prefix });
     expect(put.code).toBe(0);
-    await eventually(async () => (await runsOf('test.every_second')) >= 2, 15_000);
+    await eventually(async () => (await windowsOf('test.every_second')).length >= 6, 20_000);
 
-    scheduler.kill('SIGTERM');
-    worker.kill('SIGTERM');
-    expect(await exited(scheduler)).toBe(0);
-    expect(await exited(worker)).toBe(0);
-    expect(worker.output.join('')).toMatch(/vigil worker: stopping/);
+    for (const child of [scheduler, ...workers]) child.kill('SIGTERM');
+    for (const child of [scheduler, ...workers]) expect(await exited(child)).toBe(0);
+    for (const worker of workers) expect(worker.output.join('')).toMatch(/vigil worker: stopping/);
+    // every 1 s window once: no window twice (duplicate), none missing between the first and the last
+    const ends = await windowsOf('test.every_second');
+    expect(ends.slice(1).map((end, i) => end - ends[i]!)).toEqual(ends.slice(1).map(() => 1000));
   }, 60_000);
 });
