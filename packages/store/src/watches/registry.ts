@@ -73,7 +73,9 @@ export class ElasticsearchWatchRegistry implements WatchRegistry {
         index: this.#index,
         id,
         doc,
-        ...(expected === undefined ? {} : { if_seq_no: expected.seqNo, if_primary_term: expected.primaryTerm }),
+        // without an expected revision the caller wants its patch in: another writer between
+        // Elasticsearch's internal read and write (a run's checkpoint, a put) is retried, not lost
+        ...(expected === undefined ? { retry_on_conflict: 5 } : { if_seq_no: expected.seqNo, if_primary_term: expected.primaryTerm }),
         ...(refresh ? { refresh: 'wait_for' as const } : {}),
       });
       return 'ok';

@@ -107,7 +107,10 @@ async function finishWindow(deps: RunDeps, watch: Watch, record: HistoryRecord, 
     ...(flags.fired ? { last_fired: record.started } : {}),
     ...(record.actions.length === 0 ? {} : { actions: Object.fromEntries(record.actions.map((a) => [a.id, { last_status: a.status, last_time: record.started, ...(a.error === undefined ? {} : { last_error: a.error }) }])) }),
   };
-  if ((await deps.registry.updateStatus(watch.id, patch)) === 'missing') deps.log(`watch ${watch.id} was deleted during its run`);
+  const written = await deps.registry.updateStatus(watch.id, patch);
+  if (written === 'missing') deps.log(`watch ${watch.id} was deleted during its run`);
+  // the window is applied; a checkpoint that did not move makes the next run re-evaluate it, harmlessly
+  if (written === 'conflict') deps.log(`watch ${watch.id}: checkpoint ${record.window.to} not saved (concurrent update)`);
 }
 export { runOnce, replay, runTimesIn, type ManualRunReport } from './manual.ts';
 export { createRunDeps } from './deps.ts';
