@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createElasticsearchClient, ElasticsearchHistoryStore } from '@vigil/store';
-import { createRedisConnection, watchQueueName } from '@vigil/watcher';
-import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { createRedisConnection } from '@vigil/watcher';
+import { deleteRedisPrefix, dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
@@ -55,14 +55,7 @@ function writeWatch(name: string): string {
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   const redis = createRedisConnection(env.VIGIL_REDIS_URL);
-  for (const pattern of [`bull:${watchQueueName(prefix)}:*`, `${prefix}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  await deleteRedisPrefix(redis, prefix);
   await redis.quit();
   await dropPrefix(client, prefix);
   await client.close();

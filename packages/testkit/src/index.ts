@@ -8,3 +8,4 @@ export { freePort } from './net.ts';
 export { TcpProxy } from './proxy.ts';
 export { capturePortScan, createNetnsPair, findTool, type NetnsEnd, type NetnsPair, type PortScanCapture, type PortScanOptions } from './netns/index.ts';
 export { runVigil, type VigilResult } from './vigil.ts';
+export { deleteRedisPrefix, type ScanningRedis } from './redis.ts';

@@ -7,8 +7,8 @@
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { StoredWatch, Watch, WatchRegistry } from '@vigil/core';
-import { repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
-import { createRedisConnection, watchQueueName, WatchScheduler, WatchWorker } from '../src/index.ts';
+import { deleteRedisPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { createRedisConnection, WatchScheduler, WatchWorker } from '../src/index.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -116,14 +116,7 @@ async function main(): Promise<void> {
 
   // Clean up this prefix's keys only: the Redis may be shared.
   const redis = connect();
-  for (const pattern of [`bull:${watchQueueName(prefix)}:*`, `${prefix}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  await deleteRedisPrefix(redis, prefix);
   await redis.quit();
 }
 

@@ -1,7 +1,6 @@
 // Shared by the scheduler and worker tests: a registry in memory and cleanup of one prefix's keys.
-import type { Redis } from 'ioredis';
+import { deleteRedisPrefix } from '@vigil/testkit';
 import type { Revised, StoredWatch, Watch, WatchRegistry, WatchStatus } from '@vigil/core';
-import { watchQueueName } from '../src/index.ts';
 
 /** Just enough of WatchRegistry for scheduling: list, put by schedule, enable, delete. */
 export class FakeRegistry implements WatchRegistry {
@@ -51,22 +50,8 @@ export class FakeRegistry implements WatchRegistry {
   }
 }
 
-/**
- * Deletes the keys of one prefix only (its BullMQ queue and its locks): the shared Redis serves other
- * tests at the same time, so FLUSHDB is never an option. This is "Redis was emptied" for the prefix.
- */
-export async function deletePrefixKeys(redis: Redis, prefix: string): Promise<number> {
-  let deleted = 0;
-  for (const pattern of [`bull:${watchQueueName(prefix)}:*`, `${prefix}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-  }
-  return deleted;
-}
+/** "Redis was emptied", for one test prefix (never FLUSHDB: the Redis is shared). */
+export const deletePrefixKeys = deleteRedisPrefix;
 
 /** Polls `check` every 50 ms until it returns true, failing after `timeoutMs`. */
 export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
