@@ -2,8 +2,8 @@ import type { EcsEvent, Endpoint } from '@vigil/core';
 import type { ParsedFields } from '../types.ts';
 import type { NetfilterDetails } from './details.ts';
 import { readPacket, type RawPacket } from './fields.ts';
-import { parseIp } from './ip.ts';
-import { prefixInfo } from './prefix.ts';
+import { detached, prefixInfo } from './prefix.ts';
+import { loadUnits } from './units.ts';
 
 /** The ECS fields a netfilter LOG line yields (the caller adds `@timestamp`). */
 export type NetfilterFields = Omit<ParsedFields, '@timestamp' | 'event'> & {
@@ -36,22 +36,22 @@ export function decodeNetfilter(message: string, options: NetfilterOptions = {})
   const from = options.offset ?? 0;
   const start = keyListStart(message, from);
   if (start === -1) return undefined;
-  const packet = readPacket(message, start);
-  const src = packet.src === undefined ? undefined : parseIp(packet.src);
-  const dst = packet.dst === undefined ? undefined : parseIp(packet.dst);
+  const u = loadUnits(message);
+  const packet = readPacket(message, u, start);
+  const { src, dst } = packet;
   if (src === undefined || dst === undefined) return undefined;
-  let pos = skipSpaces(message, from);
-  const stamp = uptimeStamp(message, pos, start);
-  if (stamp !== undefined) pos = skipSpaces(message, stamp.end);
+  let pos = skipSpaces(u, from);
+  const stamp = uptimeStamp(u, pos, start);
+  if (stamp !== undefined) pos = skipSpaces(u, stamp.end);
   let prefix = pos >= start ? '' : message.slice(pos, start).trim();
   // `XX=enp1s0 OUT= ...`: a damaged key list, not a prefix (crowdsec's negative case)
   if (prefix.indexOf('=') !== -1 && message.startsWith('OUT=', start)) return undefined;
   const glued = prefix !== '' && message.charCodeAt(start - 1) !== 32;
   if (prefix === '' && options.fallbackPrefix !== undefined) prefix = options.fallbackPrefix.trim();
-  return build(packet, src, dst, prefix, glued, stamp?.seconds);
+  return build(message, packet, src, dst, prefix, glued, stamp?.seconds);
 }
 
-function build(p: RawPacket, src: string, dst: string, prefix: string, glued: boolean, uptime: number | undefined): NetfilterFields {
+function build(s: string, p: RawPacket, src: string, dst: string, prefix: string, glued: boolean, uptime: number | undefined): NetfilterFields {
   const info = prefixInfo(prefix, glued);
   const transport = p.proto === undefined ? undefined : transportOf(p.proto);
   const source: Endpoint = { ip: src };
@@ -74,7 +74,7 @@ function build(p: RawPacket, src: string, dst: string, prefix: string, glued: bo
   };
   const observer = interfacesOf(p);
   if (observer !== undefined) out.observer = observer;
-  if (p.mac !== undefined) applyMac(p.mac, source, destination, details);
+  if (p.macAt !== -1) applyMac(macParts(s, p.macAt, p.macEnd), source, destination, details);
   return out;
 }
 
@@ -88,10 +88,8 @@ function detailsOf(p: RawPacket, prefix: string, uptime: number | undefined): Ne
 
 function innerOf(q: NonNullable<RawPacket['inner']>): NonNullable<NetfilterDetails['inner']> {
   const inner: NonNullable<NetfilterDetails['inner']> = {};
-  const src = q.src === undefined ? undefined : parseIp(q.src);
-  const dst = q.dst === undefined ? undefined : parseIp(q.dst);
-  if (src !== undefined) inner.src_ip = src;
-  if (dst !== undefined) inner.dst_ip = dst;
+  if (q.src !== undefined) inner.src_ip = q.src;
+  if (q.dst !== undefined) inner.dst_ip = q.dst;
   if (q.proto !== undefined) inner.transport = transportOf(q.proto).name;
   if (q.spt !== undefined) inner.src_port = q.spt;
   if (q.dpt !== undefined) inner.dst_port = q.dpt;
@@ -114,18 +112,24 @@ interface MacParts {
   etherType: number;
 }
 
-// Consecutive lines of one interface share MAC=: remember the last split. One entry only: a cached
-// key is a slice of its line and keeps that whole line alive.
+// Consecutive lines of one interface share MAC=: remember the last one's split, keyed by a copy of
+// the text (a string cut from the line would keep the whole line alive), compared in place in the
+// line with `startsWith` (no slice per line).
 let lastMac = '';
 let lastParts: MacParts | null = null;
 
-/** `MAC=` is destination (6 bytes), source (6 bytes), ethertype (2 bytes), sometimes more. */
-function applyMac(mac: string, source: Endpoint, destination: Endpoint, details: NetfilterDetails): void {
-  if (mac !== lastMac) {
-    lastMac = mac;
+/** The split of the `MAC=` value `s[at, end)`, or null when it is not one. */
+function macParts(s: string, at: number, end: number): MacParts | null {
+  if (end - at !== lastMac.length || !s.startsWith(lastMac, at)) {
+    const mac = s.slice(at, end);
     lastParts = splitMac(mac);
+    lastMac = detached(mac);
   }
-  const parts = lastParts;
+  return lastParts;
+}
+
+/** `MAC=` is destination (6 bytes), source (6 bytes), ethertype (2 bytes), sometimes more. */
+function applyMac(parts: MacParts | null, source: Endpoint, destination: Endpoint, details: NetfilterDetails): void {
   if (parts === null) return;
   destination.mac = parts.destination;
   source.mac = parts.source;
@@ -213,21 +217,21 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
 }
 
-function skipSpaces(s: string, i: number): number {
-  while (i < s.length && s.charCodeAt(i) === 32) i++;
+function skipSpaces(u: Uint16Array, i: number): number {
+  while (u[i] === 32) i++; // the 0 after the line stops it
   return i;
 }
 
 /** A kernel uptime stamp `[  203.842973]` at `i`: its value in seconds and the index past `]`. */
-function uptimeStamp(s: string, i: number, limit: number): { seconds: number; end: number } | undefined {
-  if (s.charCodeAt(i) !== 91 /* [ */) return undefined;
+function uptimeStamp(u: Uint16Array, i: number, limit: number): { seconds: number; end: number } | undefined {
+  if (u[i] !== 91 /* [ */) return undefined;
   let whole = 0;
   let frac = 0;
   let scale = 1;
   let digits = 0;
   let dot = false;
   for (let j = i + 1; j < limit && j < i + 24; j++) {
-    const c = s.charCodeAt(j);
+    const c = u[j] as number;
     if (c === 93 /* ] */) return digits > 0 ? { seconds: whole + frac / scale, end: j + 1 } : undefined;
     if (c >= 48 && c <= 57) {
       digits += 1;

@@ -1,4 +1,5 @@
 import type { NetfilterDetails } from './details.ts';
+import { isIPv4Units, parseIp } from './ip.ts';
 
 /**
  * The `KEY=value` / `FLAG` list that the kernel's nf_log (iptables `-j LOG`, nftables `log`) and
@@ -9,7 +10,10 @@ import type { NetfilterDetails } from './details.ts';
 export interface RawPacket {
   in?: string;
   out?: string;
-  mac?: string;
+  /** Where the last `MAC=` value is in the line (`macAt` -1: none); decode.ts reads it in place. */
+  macAt: number;
+  macEnd: number;
+  /** `SRC=` / `DST=` as {@link parseIp} returns them: undefined when absent or not an IP address. */
   src?: string;
   dst?: string;
   proto?: string;
@@ -44,22 +48,22 @@ const FRAGMENT_FLAGS = new Map(['CE', 'DF', 'MF'].map((f) => [code(f), f]));
 const TCP_FLAGS = new Map(['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'].map((f) => [code(f), f]));
 
 function emptyPacket(): RawPacket {
-  return { in: undefined, out: undefined, mac: undefined, src: undefined, dst: undefined, proto: undefined, spt: undefined, dpt: undefined, inner: undefined, details: {} };
+  return { in: undefined, out: undefined, macAt: -1, macEnd: -1, src: undefined, dst: undefined, proto: undefined, spt: undefined, dpt: undefined, inner: undefined, details: {} };
 }
 
 /**
- * Reads the key list of `s` from `start` to the end of the string, in one pass over the characters:
- * each key is identified by {@link keyCode} and each value's decimal reading is computed while its
- * end is searched, so no token string is made unless a value is kept as text.
+ * Reads the key list of `s` from `start` to the end of the string, in one pass over its code units `u`
+ * (units.ts): each key is identified by {@link keyCode} and each value's decimal reading is computed
+ * while its end is searched, so no token string is made unless a value is kept as text.
  */
-export function readPacket(s: string, start: number): RawPacket {
+export function readPacket(s: string, u: Uint16Array, start: number): RawPacket {
   const p = emptyPacket();
   const n = s.length;
   let afterProto = false;
   let inner = false;
   let i = start;
   while (i < n) {
-    const c = s.charCodeAt(i);
+    const c = u[i] as number;
     if (c === SPACE) {
       i++;
       continue;
@@ -82,44 +86,40 @@ export function readPacket(s: string, start: number): RawPacket {
     }
     let k = i;
     let kc = c;
-    while (k < n && kc !== EQ && kc !== SPACE) kc = s.charCodeAt(++k);
+    while (k < n && kc !== EQ && kc !== SPACE) kc = u[++k] as number;
     if (kc !== EQ) {
       let b = k;
-      if (s.charCodeAt(b - 1) === 93) b -= 1;
-      if (!inner) readFlag(keyCode(b - i, c, s.charCodeAt(i + 1), b - i > 2 ? s.charCodeAt(i + 2) : EQ), p, afterProto);
+      if (u[b - 1] === 93) b -= 1;
+      if (!inner) readFlag(keyCode(b - i, c, u[i + 1] as number, b - i > 2 ? (u[i + 2] as number) : EQ), p, afterProto);
       else if (b !== k) inner = false;
       i = k;
       continue;
     }
-    // value: up to the next space; its decimal reading on the way
+    // value: up to the next space. Its leading digits are read as a number on the way; digits after
+    // a non-digit (a MAC address, `0x00`) are not, so that no large double is built for nothing.
     const v = k + 1;
     let e = v;
     let num = 0;
-    let bad = -1;
-    while (e < n) {
-      const d = s.charCodeAt(e);
-      if (d === SPACE) break;
-      if (d >= 48 && d <= 57) num = num * 10 + (d - 48);
-      else if (bad === -1) bad = e;
-      e++;
-    }
+    for (let d = u[e] as number; e < n && d >= 48 && d <= 57; d = u[++e] as number) num = num * 10 + (d - 48);
+    const digitsEnd = e;
+    while (e < n && u[e] !== SPACE) e++;
     let b = e;
-    const closes = s.charCodeAt(b - 1) === 93;
+    const closes = u[b - 1] === 93;
     if (closes) b -= 1;
-    const value = b > v && b - v <= 15 && (bad === -1 || bad >= b) ? num : undefined;
-    const key = keyCode(k - i, c, s.charCodeAt(i + 1), s.charCodeAt(i + 2));
-    if (inner) readInner(s, key, v, b, value, p);
-    else afterProto = readValue(s, key, v, b, value, p, afterProto);
+    const value = b > v && b - v <= 15 && digitsEnd >= b ? num : undefined;
+    const key = keyCode(k - i, c, u[i + 1] as number, u[i + 2] as number);
+    if (inner) readInner(s, u, key, v, b, value, p);
+    else afterProto = readValue(s, u, key, v, b, value, p, afterProto);
     if (closes) inner = false;
     i = e;
   }
   return p;
 }
 
-function readInner(s: string, key: number, v: number, b: number, value: number | undefined, p: RawPacket): void {
+function readInner(s: string, u: Uint16Array, key: number, v: number, b: number, value: number | undefined, p: RawPacket): void {
   const q = p.inner as NonNullable<RawPacket['inner']>;
-  if (key === K.SRC) q.src = s.slice(v, b);
-  else if (key === K.DST) q.dst = s.slice(v, b);
+  if (key === K.SRC) q.src = ipAt(s, u, v, b);
+  else if (key === K.DST) q.dst = ipAt(s, u, v, b);
   else if (key === K.PROTO) q.proto = s.slice(v, b);
   else if (key === K.SPT) q.spt = value;
   else if (key === K.DPT) q.dpt = value;
@@ -129,7 +129,7 @@ function readInner(s: string, key: number, v: number, b: number, value: number |
  * One `KEY=value` (`value` = its decimal reading, undefined when it is not a number); returns
  * whether `PROTO=` has been seen (it changes what `LEN=`/`ID=`/`SEQ=` mean).
  */
-function readValue(s: string, k: number, v: number, b: number, value: number | undefined, p: RawPacket, afterProto: boolean): boolean {
+function readValue(s: string, u: Uint16Array, k: number, v: number, b: number, value: number | undefined, p: RawPacket, afterProto: boolean): boolean {
   const d = p.details;
   switch ((k >>> 16) & 0xff) {
     case 65: // A
@@ -139,7 +139,7 @@ function readValue(s: string, k: number, v: number, b: number, value: number | u
       if (k === K.CODE && value !== undefined) d.icmp_code = value;
       break;
     case 68: // D
-      if (k === K.DST) p.dst = s.slice(v, b);
+      if (k === K.DST) p.dst = ipAt(s, u, v, b);
       else if (k === K.DPT) p.dpt = value;
       break;
     case 70: // F
@@ -165,9 +165,13 @@ function readValue(s: string, k: number, v: number, b: number, value: number | u
       }
       break;
     case 77: // M
-      if (k === K.MAC) p.mac = s.slice(v, b);
-      else if (k === K.MARK) setHex(d, 'mark', s, v, b);
-      else if (k === K.MTU && value !== undefined) d.mtu = value;
+      if (k === K.MAC) {
+        p.macAt = v;
+        p.macEnd = b;
+      } else if (k === K.MARK) {
+        const x = hex(u, v, b); // direct stores: one dynamic `d[key] =` site is a slow keyed store
+        if (x !== undefined) d.mark = x;
+      } else if (k === K.MTU && value !== undefined) d.mtu = value;
       break;
     case 79: // O
       if (k === K.OUT) p.out = s.slice(v, b);
@@ -177,25 +181,35 @@ function readValue(s: string, k: number, v: number, b: number, value: number | u
         p.proto = s.slice(v, b);
         return true;
       }
-      if (k === K.PREC) setHex(d, 'prec', s, v, b);
-      else if (k === K.PHYSIN && b > v) d.physin = s.slice(v, b);
+      if (k === K.PREC) {
+        const x = hex(u, v, b);
+        if (x !== undefined) d.prec = x;
+      } else if (k === K.PHYSIN && b > v) d.physin = s.slice(v, b);
       else if (k === K.PHYSOUT && b > v) d.physout = s.slice(v, b);
       break;
     case 82: // R
-      if (k === K.RES) setHex(d, 'res', s, v, b);
+      if (k === K.RES) {
+        const x = hex(u, v, b);
+        if (x !== undefined) d.res = x;
+      }
       break;
     case 83: // S
-      if (k === K.SRC) p.src = s.slice(v, b);
+      if (k === K.SRC) p.src = ipAt(s, u, v, b);
       else if (k === K.SPT) p.spt = value;
       else if (k === K.SEQ && value !== undefined) {
         if (p.proto === 'TCP') d.seq = value;
         else d.icmp_seq = value;
-      } else if (k === K.SPI) setHex(d, 'spi', s, v, b);
+      } else if (k === K.SPI) {
+        const x = hex(u, v, b);
+        if (x !== undefined) d.spi = x;
+      }
       break;
     case 84: // T
       if (k === K.TTL && value !== undefined) d.ttl = value;
-      else if (k === K.TOS) setHex(d, 'tos', s, v, b);
-      else if (k === K.TYPE && value !== undefined) d.icmp_type = value;
+      else if (k === K.TOS) {
+        const x = hex(u, v, b);
+        if (x !== undefined) d.tos = x;
+      } else if (k === K.TYPE && value !== undefined) d.icmp_type = value;
       else if (k === K.TC && value !== undefined) d.tc = value;
       break;
     case 85: // U
@@ -209,9 +223,12 @@ function readValue(s: string, k: number, v: number, b: number, value: number | u
   return afterProto;
 }
 
-function setHex(d: NetfilterDetails, key: 'mark' | 'prec' | 'res' | 'spi' | 'tos', s: string, v: number, b: number): void {
-  const value = hex(s, v, b);
-  if (value !== undefined) d[key] = value;
+/**
+ * The address in `s[v, b)`, as {@link parseIp} gives it. The common IPv4 case is checked on the code
+ * units already in hand, so the sliced text is not read a second time.
+ */
+function ipAt(s: string, u: Uint16Array, v: number, b: number): string | undefined {
+  return isIPv4Units(u, v, b) ? s.slice(v, b) : parseIp(s.slice(v, b));
 }
 
 /** `DF`/`CE`/`MF` before `PROTO=`, TCP flags after it; anything else (`OPT`, `(0204...)`) is skipped. */
@@ -237,13 +254,13 @@ export function dec(s: string, a: number, b: number): number | undefined {
   return v;
 }
 
-/** Hexadecimal `0x1c` or bare `1C` (`TOS=00` on some firmware) as a number, else undefined. */
-export function hex(s: string, a: number, b: number): number | undefined {
-  if (b - a > 2 && s.charCodeAt(a) === 48 && (s.charCodeAt(a + 1) | 0x20) === 120) a += 2;
+/** Hexadecimal `0x1c` or bare `1C` (`TOS=00` on some firmware) in `u[a, b)` as a number, else undefined. */
+export function hex(u: Uint16Array, a: number, b: number): number | undefined {
+  if (b - a > 2 && u[a] === 48 && ((u[a + 1] as number) | 0x20) === 120) a += 2;
   if (b <= a || b - a > 13) return undefined;
   let v = 0;
   for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
+    const c = u[i] as number;
     let d: number;
     if (c >= 48 && c <= 57) d = c - 48;
     else if ((c | 0x20) >= 97 && (c | 0x20) <= 102) d = (c | 0x20) - 87;

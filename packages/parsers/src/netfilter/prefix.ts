@@ -12,9 +12,18 @@ const NO_PREFIX: PrefixInfo = { action: 'netfilter_log', verdict: undefined };
 const MAX_ACTION = 64;
 
 // Prefixes repeat: a firewall has a handful of LOG rules. Bounded so hostile input cannot grow it.
-const gluedCache = new Map<string, PrefixInfo>();
-const spacedCache = new Map<string, PrefixInfo>();
+// An entry keeps its key detached from the line it came from (see detached()).
+interface Entry {
+  prefix: string;
+  glued: boolean;
+  info: PrefixInfo;
+}
+const gluedCache = new Map<string, Entry>();
+const spacedCache = new Map<string, Entry>();
 const CACHE_MAX = 512;
+// Runs of lines share one prefix: the last entry is compared first, which spares hashing the new
+// prefix string for a map lookup.
+let last: Entry | undefined;
 
 /**
  * Action and verdict of a log prefix (already trimmed; may be empty). `glued`: the prefix touches
@@ -22,23 +31,25 @@ const CACHE_MAX = 512;
  */
 export function prefixInfo(prefix: string, glued = false): PrefixInfo {
   if (prefix === '') return NO_PREFIX;
+  if (last !== undefined && last.glued === glued && last.prefix === prefix) return last.info;
   const cache = glued ? gluedCache : spacedCache;
-  let info = cache.get(prefix);
-  if (info === undefined) {
-    info = { action: normalizeAction(prefix), verdict: verdictOf(prefix, glued) };
-    if (prefix.length <= MAX_ACTION) {
-      if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(detached(prefix), info);
-    }
+  let entry = cache.get(prefix);
+  if (entry === undefined) {
+    const info: PrefixInfo = { action: normalizeAction(prefix), verdict: verdictOf(prefix, glued) };
+    if (prefix.length > MAX_ACTION) return info;
+    if (cache.size >= CACHE_MAX) cache.clear();
+    entry = { prefix: detached(prefix), glued, info };
+    cache.set(entry.prefix, entry);
   }
-  return info;
+  last = entry;
+  return entry.info;
 }
 
 /**
  * A copy of `s` that does not share memory with the line it was cut from (a slice keeps its whole
  * parent string alive, and cache keys live long). Runs on cache misses only.
  */
-function detached(s: string): string {
+export function detached(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 

@@ -123,7 +123,8 @@ export function nowIso(ctx: ParseContext): string {
 
 // ---- RFC 3164: `Nov 22 09:49:32`, `Nov  2 09:49:32`, `Nov 2 09:49:32`, optional `.fraction` -------
 
-const bsdCache = { key: -1, tz: '', now: Number.NaN, base: '' };
+/** The last second converted: `base` is `YYYY-MM-DDTHH:MM:SS`, `whole` the `@timestamp` without a fraction. */
+const bsdCache = { key: -1, tz: '', now: Number.NaN, base: '', whole: '' };
 
 /**
  * An RFC 3164 timestamp at `i`: undefined when the text does not start like one, a failure when it
@@ -159,7 +160,8 @@ export function readBsdTimestamp(s: string, i: number, ctx: ParseContext): Times
   }
   const base = bsdBase(month, day, h, mi, sec, ctx);
   if (base === undefined) return { failure: `invalid RFC 3164 timestamp "${s.slice(i, p)}" (no such date, or unknown timezone ${ctx.timezone})` };
-  return { iso: `${base}${fractionText(s, fracStart, fracEnd)}Z`, end: p };
+  // whole seconds (the common case) reuse the text the cache already holds
+  return { iso: fracStart === fracEnd ? bsdCache.whole : `${base}${fractionText(s, fracStart, fracEnd)}Z`, end: p };
 }
 
 function bsdBase(month: number, day: number, h: number, mi: number, sec: number, ctx: ParseContext): string | undefined {
@@ -175,6 +177,7 @@ function bsdBase(month: number, day: number, h: number, mi: number, sec: number,
   bsdCache.now = now;
   bsdCache.tz = ctx.timezone;
   bsdCache.base = base;
+  bsdCache.whole = `${base}.000Z`;
   return base;
 }
 
