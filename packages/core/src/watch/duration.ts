@@ -18,9 +18,10 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** A duration field: text in the file, milliseconds after validation. */
-export function durationSchema(options: { min?: number; max?: number } = {}) {
+/** A duration field: text in the file, milliseconds after validation; `description` is for editors. */
+export function durationSchema(options: { min?: number; max?: number; description?: string } = {}) {
   const { min = 0, max = 366 * UNIT_MS.d } = options;
+  const format = 'A duration: a whole number and a unit (ms, s, m, h, d), for example 30s.';
   return z
     .string()
     .transform((text, ctx) => {
@@ -35,5 +36,5 @@ export function durationSchema(options: { min?: number; max?: number } = {}) {
       }
       return ms;
     })
-    .meta({ description: 'A duration: a whole number and a unit (ms, s, m, h, d), for example 30s', pattern: '^\\d+(ms|s|m|h|d)$' });
+    .meta({ description: options.description === undefined ? format : `${options.description} ${format}`, pattern: '^\\d+(ms|s|m|h|d)$' });
 }

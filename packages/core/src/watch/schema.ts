@@ -57,7 +57,7 @@ function exactlyOne<T extends Record<string, unknown>>(keys: readonly (keyof T &
 export const scheduleSchema = z
   .strictObject({
     /** A fixed interval, `10s`: runs at multiples of it since the epoch, so every worker agrees. */
-    every: durationSchema({ min: 1000, max: 86_400_000 }).optional(),
+    every: durationSchema({ min: 1000, max: 86_400_000, description: 'Run at every multiple of this interval since the epoch.' }).optional(),
     /** A five-field cron expression, `*\/5 * * * *`, in `timezone`. */
     cron: z
       .string()
@@ -68,7 +68,8 @@ export const scheduleSchema = z
           ctx.addIssue({ code: 'custom', message: `bad cron expression: ${(error as Error).message}` });
         }
       })
-      .optional(),
+      .optional()
+      .describe('A five-field cron expression, for example "*/5 * * * *", in `timezone`.'),
     /** IANA time zone for `cron` (DST-safe), default UTC. */
     timezone: z
       .string()
@@ -80,12 +81,13 @@ export const scheduleSchema = z
           return false;
         }
       }, 'unknown IANA time zone, for example Europe/Tallinn')
-      .optional(),
+      .optional()
+      .describe('IANA time zone of `cron` (DST-safe), default UTC.'),
     /**
      * After an outage, how far back missed runs are still evaluated (default 1h). Older windows are
      * skipped and the run's history says so.
      */
-    max_catch_up: durationSchema({ min: 0 }).prefault('1h'),
+    max_catch_up: durationSchema({ min: 0, description: 'After an outage, missed runs this far back are still evaluated (default 1h).' }).prefault('1h'),
   })
   .superRefine(exactlyOne(['every', 'cron'], 'schedule'))
   .superRefine((s, ctx) => {
@@ -94,27 +96,30 @@ export const scheduleSchema = z
 
 /** The time window a search covers: `[end - size, end)`, where end is the run's time minus `delay`. */
 export const windowSchema = z.strictObject({
-  size: durationSchema({ min: 1000 }),
+  size: durationSchema({ min: 1000, description: 'How much time each run searches.' }),
   /** The event time field the window filters on. */
-  field: z.string().min(1).default('@timestamp'),
+  field: z.string().min(1).default('@timestamp').describe('The event time field the window filters on.'),
   /** How long to wait for late events: the window ends this long before the scheduled time. */
-  delay: durationSchema().prefault('0s'),
+  delay: durationSchema({ description: 'Wait this long for late events: the window ends this long before the run time.' }).prefault('0s'),
 });
 
 /** One Elasticsearch search, with the window's range filter added to `query`. */
 export const searchSchema = z.strictObject({
   /** Index patterns relative to the index prefix: `tcpdump-*` reads `<prefix>-tcpdump-*`. */
-  indices: z.array(z.string().regex(/^[a-z0-9*][a-z0-9*._-]*$/, 'must be a lower-case index name or pattern without the prefix, for example tcpdump-*')).min(1),
+  indices: z
+    .array(z.string().regex(/^[a-z0-9*][a-z0-9*._-]*$/, 'must be a lower-case index name or pattern without the prefix, for example tcpdump-*'))
+    .min(1)
+    .describe('Index patterns without the prefix: tcpdump-* reads <prefix>-tcpdump-*.'),
   window: windowSchema,
   /**
    * A query DSL clause, combined with the window filter. In a chain, a string that is exactly
    * `{{path}}` becomes the value at that path of the earlier results (an array stays an array).
    */
-  query: z.record(z.string(), z.unknown()).optional(),
+  query: z.record(z.string(), z.unknown()).optional().describe('A query DSL clause, AND-ed with the window filter.'),
   /** Aggregations in query DSL. */
-  aggs: z.record(z.string(), z.unknown()).optional(),
+  aggs: z.record(z.string(), z.unknown()).optional().describe('Aggregations in query DSL.'),
   /** Hits to return (default 0: aggregations only). */
-  size: z.int().min(0).max(10_000).default(0),
+  size: z.int().min(0).max(10_000).default(0).describe('Hits to return (default 0: aggregations only).'),
   sort: z.array(z.unknown()).optional(),
 });
 
@@ -124,9 +129,9 @@ export const joinSchema = z.strictObject({
   left: namedSearch,
   right: namedSearch,
   /** Fields that must be equal on both sides, `{ left: host.hostname, right: host.hostname }`. */
-  on: z.array(z.strictObject({ left: pathSchema, right: pathSchema })).default([]),
+  on: z.array(z.strictObject({ left: pathSchema, right: pathSchema })).default([]).describe('Fields that must be equal on both sides.'),
   /** Largest time difference between a left and a right hit that still joins them. */
-  within: durationSchema(),
+  within: durationSchema({ description: 'Largest time difference between a left and a right hit that still pairs them.' }),
   /** The time field of both sides' hits. */
   time_field: z.string().default('@timestamp'),
 });
@@ -158,7 +163,10 @@ export const conditionSchema = z
     always: z.literal(true).optional(),
     never: z.literal(true).optional(),
     /** Fires once (for the watch as a whole) when the value at `path` compares true with `value`. */
-    compare: z.strictObject({ path: pathSchema, op: z.enum(compareOps), value: z.union([z.number(), z.string(), z.boolean(), z.null()]) }).optional(),
+    compare: z
+      .strictObject({ path: pathSchema, op: z.enum(compareOps), value: z.union([z.number(), z.string(), z.boolean(), z.null()]) })
+      .optional()
+      .describe('One alert for the watch when the value at `path` compares true with `value`.'),
     /**
      * Per entity: one alert candidate per element at `path` (with `[]` steps) where `where` holds.
      * `key` names the entity: alert field → path in the element's scope, in which every `[]` level
@@ -170,7 +178,8 @@ export const conditionSchema = z
         key: z.record(z.string().min(1), pathSchema).refine((k) => Object.keys(k).length > 0, 'needs at least one key field'),
         where: expressionSchema.optional(),
       })
-      .optional(),
+      .optional()
+      .describe('One alert per element at `path` ([] steps) where `where` holds; `key` names the entity (field → path).'),
   })
   .superRefine(exactlyOne(['always', 'never', 'compare', 'buckets'], 'condition'));
 
@@ -186,11 +195,14 @@ export const transformSchema = z.strictObject({
 
 export const throttleSchema = z.strictObject({
   /** No notification for the same entity within this period of the last one (ongoing alerts). */
-  period: durationSchema(),
+  period: durationSchema({ description: 'No notification for the same entity within this period of the last one.' }),
   /** Throttle on these entity fields only (default: all key fields), e.g. per attacker across targets. */
-  key: z.array(z.string().min(1)).min(1).optional(),
+  key: z.array(z.string().min(1)).min(1).optional().describe('Throttle on these entity fields only (default: all key fields).'),
   /** Exponential re-alert: each notification of an ongoing alert multiplies the period, up to `max`. */
-  realert: z.strictObject({ multiplier: z.number().min(1).max(100), max: durationSchema() }).optional(),
+  realert: z
+    .strictObject({ multiplier: z.number().min(1).max(100), max: durationSchema() })
+    .optional()
+    .describe('Each notification of an ongoing alert multiplies the period, up to `max`.'),
 });
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
@@ -217,8 +229,11 @@ export function createWatchSchema(actionTypes: Readonly<Record<string, ActionOpt
   const actions = z.record(name('an action name'), action);
   return z.strictObject({
     /** Stable id, used in indices, queues and alert keys: `<area>.<file name>` for files under watches/. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, 'must be 1-128 lower-case letters, digits, ".", "_" or "-"'),
-    name: z.string().min(1),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, 'must be 1-128 lower-case letters, digits, ".", "_" or "-"')
+      .describe('Stable id: <area>.<file name> for watches/<area>/<file name>.yaml.'),
+    name: z.string().min(1).describe('Shown in alerts and lists.'),
     description: z.string().default(''),
     severity: z.enum(severities).default('medium'),
     /** Free tags, such as MITRE ATT&CK technique ids (`attack.t1046`). */
@@ -229,9 +244,9 @@ export function createWatchSchema(actionTypes: Readonly<Record<string, ActionOpt
     condition: conditionSchema,
     transform: transformSchema.optional(),
     throttle: throttleSchema.optional(),
-    actions: actions.default({}),
+    actions: actions.default({}).describe('Named actions, each a `type` with its options and an optional `condition`.'),
     /** Run once for an entity whose alert resolves (its condition no longer holds). */
-    on_resolve: actions.optional(),
+    on_resolve: actions.optional().describe("Actions run once when an entity's alert resolves."),
     /** Free data for templates: `{{metadata.runbook}}`. */
     metadata: z.record(z.string(), z.unknown()).default({}),
   });
