@@ -1,5 +1,5 @@
 import type { NetfilterDetails } from './details.ts';
-import { isIPv4Units, parseIp } from './ip.ts';
+import { parseIp } from './ip.ts';
 
 /**
  * The `KEY=value` / `FLAG` list that the kernel's nf_log (iptables `-j LOG`, nftables `log`) and
@@ -118,8 +118,8 @@ export function readPacket(s: string, u: Uint16Array, start: number): RawPacket 
 
 function readInner(s: string, u: Uint16Array, key: number, v: number, b: number, value: number | undefined, p: RawPacket): void {
   const q = p.inner as NonNullable<RawPacket['inner']>;
-  if (key === K.SRC) q.src = ipAt(s, u, v, b);
-  else if (key === K.DST) q.dst = ipAt(s, u, v, b);
+  if (key === K.SRC) q.src = ipAt(s, v, b);
+  else if (key === K.DST) q.dst = ipAt(s, v, b);
   else if (key === K.PROTO) q.proto = s.slice(v, b);
   else if (key === K.SPT) q.spt = value;
   else if (key === K.DPT) q.dpt = value;
@@ -139,7 +139,7 @@ function readValue(s: string, u: Uint16Array, k: number, v: number, b: number, v
       if (k === K.CODE && value !== undefined) d.icmp_code = value;
       break;
     case 68: // D
-      if (k === K.DST) p.dst = ipAt(s, u, v, b);
+      if (k === K.DST) p.dst = ipAt(s, v, b);
       else if (k === K.DPT) p.dpt = value;
       break;
     case 70: // F
@@ -194,7 +194,7 @@ function readValue(s: string, u: Uint16Array, k: number, v: number, b: number, v
       }
       break;
     case 83: // S
-      if (k === K.SRC) p.src = ipAt(s, u, v, b);
+      if (k === K.SRC) p.src = ipAt(s, v, b);
       else if (k === K.SPT) p.spt = value;
       else if (k === K.SEQ && value !== undefined) {
         if (p.proto === 'TCP') d.seq = value;
@@ -223,12 +223,9 @@ function readValue(s: string, u: Uint16Array, k: number, v: number, b: number, v
   return afterProto;
 }
 
-/**
- * The address in `s[v, b)`, as {@link parseIp} gives it. The common IPv4 case is checked on the code
- * units already in hand, so the sliced text is not read a second time.
- */
-function ipAt(s: string, u: Uint16Array, v: number, b: number): string | undefined {
-  return isIPv4Units(u, v, b) ? s.slice(v, b) : parseIp(s.slice(v, b));
+/** The address in `s[v, b)`, validated and canonical as {@link parseIp} gives it. */
+function ipAt(s: string, v: number, b: number): string | undefined {
+  return parseIp(s.slice(v, b));
 }
 
 /** `DF`/`CE`/`MF` before `PROTO=`, TCP flags after it; anything else (`OPT`, `(0204...)`) is skipped. */

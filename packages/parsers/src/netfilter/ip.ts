@@ -48,33 +48,6 @@ export function isIPv4(s: string, start: number, end: number): boolean {
   return parts === 3 && digits > 0;
 }
 
-/** {@link isIPv4} over UTF-16 code units (the netfilter decoder's copy of its line, units.ts). */
-export function isIPv4Units(u: Uint16Array, start: number, end: number): boolean {
-  let parts = 0;
-  let value = 0;
-  let digits = 0;
-  let first = 0;
-  for (let i = start; i < end; i++) {
-    const c = u[i] as number;
-    if (c >= 48 && c <= 57) {
-      if (digits === 0) first = c;
-      else if (first === 48) return false; // leading zero
-      value = value * 10 + (c - 48);
-      digits += 1;
-      if (value > 255) return false;
-    } else if (c === 46) {
-      if (digits === 0) return false;
-      parts += 1;
-      if (parts > 3) return false;
-      value = 0;
-      digits = 0;
-    } else {
-      return false;
-    }
-  }
-  return parts === 3 && digits > 0;
-}
-
 /**
  * True when `text` is a plausible DNS name (`rhost=` and `refused connect from` carry names):
  * letters, digits, `-`, `_`, `.`, at most 253 characters, no empty label, and a last label of two
