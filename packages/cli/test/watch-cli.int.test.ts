@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { entityKey, type AlertRecord, type HistoryRecord } from '@vigil/core';
 import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchHistoryStore, setupIndices } from '@vigil/store';
-import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix, runVigil, type VigilResult } from '@vigil/testkit';
+import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix, runVigil, testAlert, type VigilResult } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
@@ -180,21 +180,8 @@ describe('vigil watch registry commands', () => {
 describe('vigil watch history, alerts list, ack and silence', () => {
   const attacker = { 'source.ip': '203.0.113.7', 'destination.ip': '10.0.0.5' };
   const other = { 'source.ip': '198.51.100.9', 'destination.ip': '10.0.0.5' };
-  const alert = (entity: Record<string, unknown>, overrides: Partial<AlertRecord> = {}): AlertRecord => ({
-    watch_id: 'auth.one',
-    entity_key: entityKey(entity),
-    entity,
-    state: 'new',
-    episode: 1,
-    first_seen: '2026-11-22T09:00:00.000Z',
-    last_seen: '2026-11-22T09:00:00.000Z',
-    last_window_to: '2026-11-22T09:00:00.000Z',
-    count: 1,
-    payload: {},
-    acked: false,
-    notify_count: 1,
-    ...overrides,
-  });
+  const alert = (entity: Record<string, unknown>, overrides: Partial<AlertRecord> = {}): AlertRecord =>
+    testAlert('auth.one', entity, entityKey(entity), { payload: {}, notify_count: 1, ...overrides });
 
   beforeAll(async () => {
     await setupIndices(es, prefix);

@@ -9,3 +9,4 @@ export { TcpProxy } from './proxy.ts';
 export { capturePortScan, createNetnsPair, findTool, type NetnsEnd, type NetnsPair, type PortScanCapture, type PortScanOptions } from './netns/index.ts';
 export { runVigil, type VigilResult } from './vigil.ts';
 export { deleteRedisPrefix, type ScanningRedis } from './redis.ts';
+export { testAlert } from './alerts.ts';

@@ -1,4 +1,6 @@
-import type { AlertRecord, HistoryRecord, Watch } from '@vigil/core';
+import type { HistoryRecord, Watch } from '@vigil/core';
+
+export { testAlert } from '@vigil/testkit';
 
 /** A valid watch as the schema would output it (durations in ms, defaults filled in). */
 export function testWatch(id: string, overrides: Partial<Watch> = {}): Watch {
@@ -18,23 +20,6 @@ export function testWatch(id: string, overrides: Partial<Watch> = {}): Watch {
   } as Watch;
 }
 
-export function testAlert(watchId: string, entity: Record<string, unknown>, key: string, overrides: Partial<AlertRecord> = {}): AlertRecord {
-  return {
-    watch_id: watchId,
-    entity_key: key,
-    entity,
-    state: 'new',
-    episode: 1,
-    first_seen: '2026-11-22T09:00:00.000Z',
-    last_seen: '2026-11-22T09:00:00.000Z',
-    last_window_to: '2026-11-22T09:00:00.000Z',
-    count: 1,
-    payload: { unique_ports: 61 },
-    acked: false,
-    notify_count: 0,
-    ...overrides,
-  };
-}
 
 export function testHistory(watchId: string, started: string, overrides: Partial<HistoryRecord> = {}): HistoryRecord {
   const to = new Date(started).toISOString();
