@@ -10,3 +10,4 @@ export { ElasticsearchAlertStore } from './alerts/store.ts';
 export { ackAlerts, silenceAlert, silenceWatch, type AlertControls } from './alerts/control.ts';
 export { ElasticsearchHistoryStore } from './history/store.ts';
 export { MemoryWatchRegistry, MemoryAlertStore, MemoryHistoryStore } from './memory/index.ts';
+export { openStores, type Stores } from './stores.ts';

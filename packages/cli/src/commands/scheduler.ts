@@ -1,5 +1,5 @@
 import { redactUrl, VigilError, type VigilConfig } from '@vigil/core';
-import { createElasticsearchClient, ElasticsearchWatchRegistry } from '@vigil/store';
+import { openStores } from '@vigil/store';
 import { createRedisConnection, WatchScheduler } from '@vigil/watcher';
 import type { Output } from '../output.ts';
 import { untilStopSignal } from './signals.ts';
@@ -18,10 +18,9 @@ export async function schedulerCommand(config: VigilConfig, options: SchedulerCo
   const interval = Number(options.interval);
   if (!Number.isFinite(interval) || interval < 1) throw new VigilError('CONFIG_INVALID', `--interval must be a number of seconds >= 1, got "${options.interval}"`);
   const log = (line: string) => out.error(`${new Date().toISOString()} ${line}`);
-  const client = createElasticsearchClient(config.elasticsearch);
-  const registry = new ElasticsearchWatchRegistry({ client, prefix: config.indexPrefix, url: config.elasticsearch.url });
+  const stores = openStores(config);
   const scheduler = new WatchScheduler({
-    registry,
+    registry: stores.registry,
     prefix: config.indexPrefix,
     connect: () => createRedisConnection(config.redis.url),
     intervalMs: interval * 1000,
@@ -32,6 +31,6 @@ export async function schedulerCommand(config: VigilConfig, options: SchedulerCo
   await untilStopSignal();
   log('vigil scheduler: stopping');
   await scheduler.stop();
-  await client.close();
+  await stores.close();
   return 0;
 }

@@ -1,6 +1,5 @@
-import type { Client } from '@elastic/elasticsearch';
 import { redactUrl, VigilError, type VigilConfig } from '@vigil/core';
-import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchHistoryStore, ElasticsearchWatchRegistry, watchesChangedChannel } from '@vigil/store';
+import { openStores, watchesChangedChannel, type Stores } from '@vigil/store';
 import type { Output } from '../../output.ts';
 
 /** What the watch and alert commands are registered with (see register.ts). */
@@ -11,22 +10,13 @@ export interface CommandContext {
   config: () => VigilConfig;
 }
 
-/** The Elasticsearch stores of the configured prefix, and the client to close when done. */
-export interface Stores {
-  client: Client;
-  registry: ElasticsearchWatchRegistry;
-  alerts: ElasticsearchAlertStore;
-  history: ElasticsearchHistoryStore;
-}
-
-/** Opens the stores, runs `use`, and closes the client whatever happens. */
+/** Opens the stores (one retry: a command should fail fast), runs `use`, and closes the client whatever happens. */
 export async function withStores<T>(config: VigilConfig, use: (stores: Stores) => Promise<T>): Promise<T> {
-  const client = createElasticsearchClient(config.elasticsearch, { maxRetries: 1 });
-  const options = { client, prefix: config.indexPrefix, url: config.elasticsearch.url };
+  const stores = openStores(config, { maxRetries: 1 });
   try {
-    return await use({ client, registry: new ElasticsearchWatchRegistry(options), alerts: new ElasticsearchAlertStore(options), history: new ElasticsearchHistoryStore(options) });
+    return await use(stores);
   } finally {
-    await client.close();
+    await stores.close();
   }
 }
 
