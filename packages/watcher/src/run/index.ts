@@ -1,5 +1,6 @@
 import { VigilError, type HistoryRecord, type Watch, type WatchStatus } from '@vigil/core';
-import { applyWindow, type ApplyOptions, type AppliedWindow } from './apply.ts';
+import { applyWindow, type ApplyOptions } from './apply.ts';
+import { historyRecord } from './history.ts';
 import { evaluateWindow, runDelay, type WindowEvaluation } from './evaluate.ts';
 import type { RunDeps, RunSummary } from './types.ts';
 import { dueRuns } from './windows.ts';
@@ -9,37 +10,6 @@ export { evaluateWindow, runDelay, type WindowEvaluation, type Match } from './e
 export { applyWindow, type ApplyOptions, type AppliedWindow } from './apply.ts';
 export { dueRuns, type DueRuns } from './windows.ts';
 export { redactSecrets } from './redact.ts';
-
-/** What one window's history record says besides the evaluation. */
-interface RecordContext {
-  runId: string;
-  version: number;
-  scheduled: Date;
-  started: Date;
-  state: string;
-  skipped?: number;
-}
-
-function historyRecord(watch: Watch, evaluation: WindowEvaluation | undefined, applied: AppliedWindow | undefined, ctx: RecordContext, finished: Date, error?: string): HistoryRecord {
-  return {
-    '@timestamp': ctx.started.toISOString(),
-    watch_id: watch.id,
-    watch_version: ctx.version,
-    run_id: ctx.runId,
-    scheduled_time: ctx.scheduled.toISOString(),
-    started: ctx.started.toISOString(),
-    lateness_ms: ctx.started.getTime() - ctx.scheduled.getTime(),
-    duration_ms: finished.getTime() - ctx.started.getTime(),
-    window: evaluation?.window ?? { from: ctx.scheduled.toISOString(), to: ctx.scheduled.toISOString() },
-    hits: evaluation?.hits ?? 0,
-    condition_met: (evaluation?.matches.length ?? 0) > 0,
-    entities: evaluation?.matches.map((m) => m.entityKey) ?? [],
-    state: ctx.state,
-    actions: applied?.outcomes ?? [],
-    ...(error === undefined ? {} : { error }),
-    ...(ctx.skipped === undefined || ctx.skipped === 0 ? {} : { skipped_windows: ctx.skipped }),
-  };
-}
 
 function applyOptions(deps: RunDeps, silencedUntil: string | undefined): ApplyOptions {
   return {
@@ -75,17 +45,17 @@ export async function runScheduled(deps: RunDeps, watchId: string, scheduledTime
   const windows: HistoryRecord[] = [];
   for (const [i, runTime] of due.times.entries()) {
     const started = deps.clock.now();
-    const ctx: RecordContext = { runId, version, scheduled: runTime, started, state: 'executed', ...(i === 0 ? { skipped: due.skipped } : {}) };
+    const base = { runId, version, scheduled: runTime, started, latenessMs: started.getTime() - runTime.getTime(), ...(i === 0 ? { skipped: due.skipped } : {}) };
     let evaluation: WindowEvaluation | undefined;
     try {
       evaluation = await evaluateWindow(watch, runTime, deps);
       const applied = await applyWindow(watch, evaluation, applyOptions(deps, status.silenced_until));
-      const record = historyRecord(watch, evaluation, applied, ctx, deps.clock.now());
+      const record = historyRecord(watch, evaluation, applied.outcomes, { ...base, finished: deps.clock.now(), state: 'executed' });
       await finishWindow(deps, watch, record, { fired: applied.fired, truncated: i === 0 && due.skipped > 0 });
       windows.push(record);
     } catch (error) {
       const failure = error instanceof VigilError ? error : new VigilError('INTERNAL', (error as Error).message, { cause: error });
-      const record = historyRecord(watch, evaluation, undefined, { ...ctx, state: 'failed' }, deps.clock.now(), failure.message);
+      const record = historyRecord(watch, evaluation, [], { ...base, finished: deps.clock.now(), state: 'failed', error: failure.message });
       await deps.history.record(record).catch((e: unknown) => deps.log(`watch ${watchId}: history not written: ${(e as Error).message}`));
       if (failure.transient) throw failure;
       await deps.registry.updateStatus(watchId, { checkpoint: record.window.to, last_run: record.started, last_state: 'failed', last_error: failure.message });

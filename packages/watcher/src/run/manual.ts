@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { ActionOutcome, AlertRecord, AlertStore, HistoryRecord, Watch } from '@vigil/core';
+import type { ActionOutcome, AlertRecord, AlertStore, Watch } from '@vigil/core';
 import { applyWindow } from './apply.ts';
+import { historyRecord } from './history.ts';
 import { evaluateWindow, runDelay, type WindowEvaluation } from './evaluate.ts';
 import type { RunDeps } from './types.ts';
 
@@ -42,27 +43,11 @@ export async function runOnce(deps: RunDeps, watch: Watch, options: { at: Date; 
     elasticsearch: deps.elasticsearch,
     log: deps.log,
   });
-  if (!options.dryRun) await deps.history.record(manualHistory(watch, evaluation, applied.outcomes, { ...options, started, finished: deps.clock.now() }));
+  if (!options.dryRun) {
+    const ctx = { runId: options.runId, version: options.version ?? 0, scheduled: options.at, started, finished: deps.clock.now(), latenessMs: 0, state: 'manual' };
+    await deps.history.record(historyRecord(watch, evaluation, applied.outcomes, ctx));
+  }
   return report(watch, evaluation, applied.alerts, applied.outcomes);
-}
-
-function manualHistory(watch: Watch, evaluation: WindowEvaluation, actions: ActionOutcome[], o: { at: Date; runId: string; version?: number; started: Date; finished: Date }): HistoryRecord {
-  return {
-    '@timestamp': o.started.toISOString(),
-    watch_id: watch.id,
-    watch_version: o.version ?? 0,
-    run_id: o.runId,
-    scheduled_time: o.at.toISOString(),
-    started: o.started.toISOString(),
-    lateness_ms: 0,
-    duration_ms: o.finished.getTime() - o.started.getTime(),
-    window: evaluation.window,
-    hits: evaluation.hits,
-    condition_met: evaluation.matches.length > 0,
-    entities: evaluation.matches.map((m) => m.entityKey),
-    state: 'manual',
-    actions,
-  };
 }
 
 /** Run times of a schedule in `(from, to]`, oldest first: multiples of `every`, or cron fire times. */
