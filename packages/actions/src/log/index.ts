@@ -1,5 +1,5 @@
-import Handlebars from 'handlebars';
 import { z } from 'zod';
+import { render } from '../template.ts';
 import type { ActionType } from '../types.ts';
 
 const DEFAULT_MESSAGE = '[{{watch.severity}}] {{watch.name}} ({{alert.state}}): {{json alert.entity}} {{json alert.payload}}';
@@ -10,16 +10,13 @@ const options = z.strictObject({
   level: z.enum(['info', 'warn', 'error']).default('warn'),
 });
 
-const templates = Handlebars.create();
-templates.registerHelper('json', (value: unknown) => JSON.stringify(value));
-
 /** Writes one line to the worker's log: the simplest action, and a way to try a watch out. */
 export const logAction: ActionType<typeof options> = {
   type: 'log',
   description: 'write a line to the worker log',
   options,
   async execute(opts, context) {
-    const text = templates.compile(opts.message, { noEscape: true, strict: false })({ watch: context.watch, alert: context.alert });
+    const text = render(opts.message, { watch: context.watch, alert: context.alert }, { escape: false });
     const line = `${opts.level.toUpperCase()} watch=${context.watch.id} action=${context.name} ${text}`;
     if (context.mode === 'execute') context.log(line);
     return { status: context.mode === 'execute' ? 'executed' : 'simulated', detail: { line } };

@@ -1,22 +1,8 @@
-import Handlebars from 'handlebars';
+import { render } from '@vigil/actions';
 import { getPath, type Watch } from '@vigil/core';
 import type { Candidate } from '../condition/index.ts';
 import { expression } from '../condition/index.ts';
 import type { TimeWindow } from '../input/index.ts';
-
-const templates = Handlebars.create();
-templates.registerHelper('json', (value: unknown) => new Handlebars.SafeString(JSON.stringify(value)));
-const compiledTemplates = new Map<string, HandlebarsTemplateDelegate>();
-
-/** Renders a watch template; event data is HTML-escaped unless the template says `{{{raw}}}`. */
-export function render(template: string, context: unknown): string {
-  let compiled = compiledTemplates.get(template);
-  if (compiled === undefined) {
-    compiled = templates.compile(template, { strict: false });
-    compiledTemplates.set(template, compiled);
-  }
-  return compiled(context);
-}
 
 /** What a template sees besides the payload. */
 export interface TransformContext {
