@@ -1,3 +1,4 @@
+import { dayOf } from '@vigil/store';
 import { z } from 'zod';
 import type { ActionType } from '../types.ts';
 
@@ -5,10 +6,6 @@ const options = z.strictObject({
   /** Target index, without the prefix; a `{date}` part becomes the alert's window end day (`alerts-{date}`). */
   index: z.string().regex(/^[a-z0-9][a-z0-9._{}-]*$/, 'must be a lower-case index name without the prefix, for example notable-{date}'),
 });
-
-function day(iso: string): string {
-  return iso.slice(0, 10).replaceAll('-', '.');
-}
 
 /**
  * Indexes the alert as a document in `<prefix>-<index>`, with an id per (alert, window), so a
@@ -19,7 +16,7 @@ export const indexAction: ActionType<typeof options> = {
   description: 'index the alert as a document',
   options,
   async execute(opts, context) {
-    const index = `${context.indexPrefix}-${opts.index.replaceAll('{date}', day(context.alert.window.to))}`;
+    const index = `${context.indexPrefix}-${opts.index.replaceAll('{date}', dayOf(context.alert.window.to))}`;
     const id = `${context.alert.id}:${context.alert.window.to}`;
     const document = {
       '@timestamp': context.alert.window.to,
