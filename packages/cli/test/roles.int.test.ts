@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createElasticsearchClient, ElasticsearchHistoryStore } from '@vigil/store';
 import { createRedisConnection } from '@vigil/watcher';
-import { deleteRedisPrefix, dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { deleteRedisPrefix, dropPrefix, eventually, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
@@ -37,14 +37,6 @@ async function windowsOf(id: string): Promise<number[]> {
   return (await history.list(id, { limit: 1000 })).map((h) => Date.parse(h.window.to)).sort((a, b) => a - b);
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 function writeWatch(name: string): string {
   mkdirSync(join(cwd, 'watches', 'test'), { recursive: true });
   const file = join(cwd, 'watches', 'test', `${name}.yaml`);
@@ -67,11 +59,11 @@ describe('vigil scheduler and vigil worker', () => {
     const scheduler = role(['scheduler', '--interval', '600']); // only the put's notice can schedule the watch in time
     const workers = [role(['worker', '--concurrency', '2']), role(['worker', '--concurrency', '2'])];
     const started = (c: { output: string[] }, text: string) => c.output.join('').includes(text);
-    await eventually(async () => started(scheduler, 'vigil scheduler:') && workers.every((w) => started(w, 'vigil worker:')), 15_000);
+    await eventually(async () => started(scheduler, 'vigil scheduler:') && workers.every((w) => started(w, 'vigil worker:')), 15_000, 200);
 
     const put = await runVigil(['watch', 'put', writeWatch('every_second')], { cwd, prefix });
     expect(put.code).toBe(0);
-    await eventually(async () => (await windowsOf('test.every_second')).length >= 6, 20_000);
+    await eventually(async () => (await windowsOf('test.every_second')).length >= 6, 20_000, 200);
 
     for (const child of [scheduler, ...workers]) child.kill('SIGTERM');
     for (const child of [scheduler, ...workers]) expect(await exited(child)).toBe(0);

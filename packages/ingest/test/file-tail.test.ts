@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { systemClock } from '@vigil/core';
 import type { LogParser } from '@vigil/parsers';
+import { until } from '@vigil/testkit';
 import { FileTailInput, OffsetStore, type RecordTarget } from '../src/index.ts';
 
 /** Every line is an event; enough to test the input without a real format. */
@@ -16,14 +17,6 @@ class MemoryTarget implements RecordTarget {
     this.texts.push(text);
     this.ids.add(id);
     onDone?.();
-  }
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { systemClock } from '@vigil/core';
 import { createElasticsearchClient, setupIndices } from '@vigil/store';
-import { dropPrefix, repoRoot, serviceEnv, TcpProxy, uniquePrefix } from '@vigil/testkit';
+import { dropPrefix, repoRoot, serviceEnv, TcpProxy, uniquePrefix, until } from '@vigil/testkit';
 import { IngestServer, parseInputConfig } from '../src/index.ts';
 
 const env = serviceEnv(repoRoot());
@@ -19,14 +19,6 @@ afterAll(async () => {
 async function count(): Promise<number> {
   await client.indices.refresh({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true });
   return (await client.count({ index: `${prefix}-*,-${prefix}-watches,-${prefix}-alerts`, allow_no_indices: true, ignore_unavailable: true })).count;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('vigil ingest serve', () => {
@@ -60,7 +52,7 @@ describe('vigil ingest serve', () => {
       appendFileSync(log, Array.from({ length: n }, () => `Nov 22 10:00:00 web1 sshd[42]: outage test line ${written++}\n`).join(''));
     };
     write(1000);
-    await until('first lines stored', async () => (await count()) === 1000, 30_000);
+    await until('first lines stored', async () => (await count()) === 1000, 30_000, 250);
 
     await proxy.cut();
     const outageEnds = Date.now() + 30_000;
@@ -72,7 +64,7 @@ describe('vigil ingest serve', () => {
     expect(logLines.some((l) => /elasticsearch: .*elasticsearch unavailable/.test(l))).toBe(true);
     await proxy.restore();
 
-    await until('everything written during the outage', async () => (await count()) === written, 60_000);
+    await until('everything written during the outage', async () => (await count()) === written, 60_000, 250);
     const metrics = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`).then((r) => r.text());
     expect(metrics).toContain(`vigil_ingest_lines_total{input="auth"} ${written}`);
     expect(metrics).toMatch(/^vigil_ingest_backlog 0$/m);

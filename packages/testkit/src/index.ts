@@ -10,3 +10,4 @@ export { capturePortScan, createNetnsPair, findTool, type NetnsEnd, type NetnsPa
 export { runVigil, type VigilResult } from './vigil.ts';
 export { deleteRedisPrefix, type ScanningRedis } from './redis.ts';
 export { testAlert } from './alerts.ts';
+export { eventually, until } from './eventually.ts';

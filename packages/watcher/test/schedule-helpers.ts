@@ -53,11 +53,4 @@ export class FakeRegistry implements WatchRegistry {
 /** "Redis was emptied", for one test prefix (never FLUSHDB: the Redis is shared). */
 export const deletePrefixKeys = deleteRedisPrefix;
 
-/** Polls `check` every 50 ms until it returns true, failing after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '@vigil/testkit';

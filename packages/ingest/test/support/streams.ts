@@ -1,4 +1,4 @@
-// Shared by the network and stdin input tests: an in-memory target, polling with a deadline, and
+// Shared by the network and stdin input tests: an in-memory target, polling with a deadline (testkit), and
 // small promise wrappers around node:net client sockets.
 import { connect, type Socket } from 'node:net';
 import type { RecordTarget } from '../../src/inputs/file/tail.ts';
@@ -33,14 +33,7 @@ export class GatedTarget implements RecordTarget {
   }
 }
 
-/** Polls `check` until it holds; fails naming `what` after the deadline. */
-export async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+export { until } from '@vigil/testkit';
 
 export function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
