@@ -27,9 +27,9 @@ RUN npm install --omit=dev --omit=optional --no-audit --no-fund --loglevel=error
 
 # --- runtime ------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE}
-# iptables and ipset: the responder (vigil responder) blocks addresses with them.
+# iptables, ipset and nftables: the responder's backends (vigil responder) block addresses with them.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends iptables ipset \
+  && apt-get install -y --no-install-recommends iptables ipset nftables \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app

@@ -221,7 +221,7 @@ describe('docker-compose.yml invariants', () => {
   });
 
   it('starts Vigil after healthy Elasticsearch and Redis, and after vigil-setup succeeded', () => {
-    for (const name of vigilServices) {
+    for (const name of vigilServices.filter((n) => n !== 'vigil-responder')) {
       const deps = dependencies(service(name));
       expect({ name, elasticsearch: deps.elasticsearch, redis: deps.redis }).toEqual({
         name,
@@ -233,6 +233,12 @@ describe('docker-compose.yml invariants', () => {
       }
     }
     expect(service('vigil-setup').restart).toBe('no');
+  });
+
+  it('gives the responder Redis and no Elasticsearch credentials: a protected host must not read the SIEM', () => {
+    const responder = service('vigil-responder');
+    expect(dependencies(responder)).toEqual({ redis: 'service_healthy', 'vigil-setup': 'service_completed_successfully' });
+    expect(Object.keys(environmentOf(responder)).sort()).toEqual(['VIGIL_INDEX_PREFIX', 'VIGIL_REDIS_URL', 'VIGIL_RESPONDER_CONFIG']);
   });
 
   it('gives only the responder the host network and NET_ADMIN', () => {

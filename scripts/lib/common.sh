@@ -38,20 +38,21 @@ ensure_dependencies() {
 }
 
 # Debian packages of the tests that build their data from real traffic (packages/testkit/src/netns:
-# `ip netns`, a real nmap scan captured by tcpdump), installed when missing and this is root on Debian.
+# `ip netns`, a real nmap scan captured by tcpdump) or block it (packages/responder: ipset, nftables,
+# iptables in a network namespace; tcpdmatch reads its hosts.deny), installed when missing and this is root on Debian.
 # Elsewhere those tests fail saying which tool is missing.
 ensure_test_tools() {
   local missing=() tool
-  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump; do
+  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump ipset:ipset nft:nftables iptables:iptables tcpdmatch:tcpd; do
     PATH="$PATH:/usr/sbin:/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
   done
   [ "${#missing[@]}" -gt 0 ] || return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Debian's ${missing[*]} (the port-scan capture test)"
+    say "installing Debian's ${missing[*]} (the port-scan capture and responder firewall tests)"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq "${missing[@]}" >/dev/null \
-      || say "could not install ${missing[*]}: the port-scan test will say so"
+      || say "could not install ${missing[*]}: the tests that need them will say so"
   else
-    say "not installed: ${missing[*]} (the port-scan capture test needs them, and root)"
+    say "not installed: ${missing[*]} (the port-scan capture and responder firewall tests need them, and root)"
   fi
 }
 

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { ActionStatus, AlertState, Clock } from '@vigil/core';
+import type { ActionStatus, AlertState, Clock, SecretResolver } from '@vigil/core';
+import type { Transporter } from 'nodemailer';
 import type { z } from 'zod';
 
 /** The alert an action is run for, as templates and action code see it. */
@@ -17,21 +18,80 @@ export interface AlertView {
   window: { from: string; to: string };
 }
 
+/** The watch an action is run for, as templates see it (`{{watch.name}}`). */
+export interface WatchView {
+  id: string;
+  name: string;
+  description: string;
+  severity: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+}
+
+/** What an alert asks of one action: it is the data of a delivery job, so it holds no secret values. */
+export interface Notification {
+  /**
+   * Deterministic from (watch, entity, window, action, kind): the delivery job id, the email
+   * `Message-ID`, the webhook `Idempotency-Key`, the block request id. A resend carries the same one.
+   */
+  id: string;
+  /** `notify`: the alert fired; `resolve`: it resolved (`on_resolve` actions). */
+  kind: 'notify' | 'resolve';
+  watch: WatchView;
+  alert: AlertView;
+  /** The action as the watch defines it: name, type and validated options (secret names only). */
+  action: { name: string; type: string; options: Record<string, unknown> };
+  /** When the run decided it (ISO); the delivery deadline counts from here. */
+  created: string;
+}
+
+/**
+ * Where `block_ip` sends block requests. The action decides (address, duration with escalation),
+ * the dispatcher carries the request to each protected host's responder and keeps the audit.
+ */
+export interface ResponderDispatch {
+  /** Hosts that run a responder (they announce themselves), the `responders` default. */
+  hosts(): Promise<string[]>;
+  /**
+   * Blocks of `ip` requested since `since` (ISO), for repeat-offender escalation, newest first,
+   * read from the audit index so that it survives restarts.
+   */
+  previousBlocks(ip: string, since: string): Promise<{ requested: string; duration_ms: number; step: number }[]>;
+  /** Sends one request to one host's responder queue; idempotent by `request.id`. */
+  send(host: string, request: import('@vigil/responder/protocol').BlockRequest): Promise<void>;
+}
+
 /** Everything an action may use; actions get services from here, never from globals. */
 export interface ActionContext {
-  watch: { id: string; name: string; description: string; severity: string; tags: string[]; metadata: Record<string, unknown> };
+  watch: WatchView;
   alert: AlertView;
   /** The action's name in the watch (the key under `actions`). */
   name: string;
   /** `simulate`: build everything (rendered text, target, request) but send nothing, change nothing. */
   mode: 'execute' | 'simulate';
+  /** See {@link Notification.id}. */
+  notificationId: string;
+  kind: Notification['kind'];
+  /** 1 for the first delivery attempt. */
+  attempt: number;
   clock: Clock;
   indexPrefix: string;
+  /** Resolves `secret:` options and `{{secret "name"}}`; placeholders in simulate mode. */
+  secrets: SecretResolver;
   elasticsearch?: Client;
+  /** The SMTP transport (`VIGIL_SMTP_URL`) and the default sender (`VIGIL_SMTP_FROM`). */
+  mail?: { transport: Transporter; from: string };
+  /** HTTP client for webhook and Slack; default the global `fetch`. */
+  fetch?: typeof fetch;
+  responders?: ResponderDispatch;
   log: (line: string) => void;
 }
 
-/** An action's typed result; `detail` goes into watch history (secrets redacted by the action). */
+/**
+ * An action's typed result; `detail` goes into watch history and `--dry-run` output, so it must say
+ * what was (or would be) sent — rendered subject and bodies, the HTTP request, the block decision.
+ * Secret values in it are replaced by `[secret:<name>]` by the caller ({@link SecretResolver.scrub}).
+ */
 export interface ActionResult {
   status: Extract<ActionStatus, 'executed' | 'simulated' | 'failed'>;
   detail?: unknown;
@@ -40,8 +100,13 @@ export interface ActionResult {
 
 /**
  * An action type: its options schema (strict; `type` and `condition` are added by the watch schema)
- * and how to run it. Errors thrown by `execute` become a `failed` result with the message; a
- * VigilError whose `transient` is true may be retried by the caller.
+ * and how to run it.
+ *
+ * `execute` either returns a result or throws; the error class decides retrying (see errors.ts):
+ * a VigilError whose `transient` is true (`SERVICE_UNAVAILABLE`: connection refused, timeout, SMTP
+ * 4xx, HTTP 408/429/5xx) is retried with backoff until the delivery deadline; anything else
+ * (`SERVICE_REJECTED`: SMTP 5xx, other HTTP 4xx; `CONFIG_INVALID`: a bad template result, a missing
+ * secret) fails the notification at once. A returned `failed` result is permanent too.
  */
 export interface ActionType<S extends z.ZodObject = z.ZodObject> {
   type: string;

@@ -6,6 +6,7 @@ import type { ParseOptions } from './commands/parse.ts';
 import type { IngestServeOptions } from './commands/ingest-serve.ts';
 import { registerAlertsCommands, registerWatchRegistryCommands } from './commands/watch/register.ts';
 import { registerWatchRunCommands } from './commands/watch/register-run.ts';
+import { registerResponseCommands } from './commands/responses/register.ts';
 
 // Each command's module (and its dependencies: the Elasticsearch client, ioredis, prom-client...) is
 // loaded only when that command runs: a long-running `ingest serve` carries no doctor code.
@@ -70,6 +71,9 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
   registerAlertsCommands(program, { out, setExitCode, config });
   // ── end watch registry ──
 
+  // ── block / unblock audit and manual unblock: commands/responses/register.ts ──
+  registerResponseCommands(program, { out, setExitCode, config });
+
   // ── scheduler and worker roles: commands/scheduler.ts, commands/worker.ts ──
   program
     .command('scheduler')
@@ -82,6 +86,15 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--concurrency <n>', 'runs of different watches at once in this process', '10')
     .action(async (opts: { concurrency: string }) => setExitCode(await (await import('./commands/worker.ts')).workerCommand(config(), opts, out)));
   // ── end scheduler and worker roles ──
+
+  // ── responder on a protected host: commands/responder.ts ──
+  program
+    .command('responder')
+    .description("on a protected host: apply this host's block_ip requests with the firewall backend its own configuration names, until stopped")
+    .option('--host <id>', "this host's id (default: the configuration's host, else the hostname, lower-cased)")
+    .option('--config <file>', "the responder's configuration (default: VIGIL_RESPONDER_CONFIG, else /etc/vigil/responder.yaml)")
+    .action(async (opts: { host?: string; config?: string }) => setExitCode(await (await import('./commands/responder.ts')).responderCommand(opts, out)));
+  // ── end responder ──
 
   return program;
 }

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@elastic/elasticsearch';
 import { createElasticsearchClient, eventIndex, setupIndices } from '@vigil/store';
-import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
+import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix, waitForMessage } from '@vigil/testkit';
 
 const root = repoRoot();
 const prefix = uniquePrefix('cli-run');
@@ -65,6 +65,58 @@ describe('vigil watch run', () => {
     await client.indices.refresh({ index: `${prefix}-*` });
     expect((await client.count({ index: `${prefix}-watch-history-*` })).count).toBe(2);
     expect((await client.count({ index: `${prefix}-alerts` })).count).toBe(1);
+  });
+
+  it('a watch with email, webhook and Slack actions: --dry-run shows what each would send, secrets by name only; a real run mails the team', async () => {
+    const file = join(cwd, 'notify.yaml');
+    const stamp = prefix.slice(-8);
+    writeFileSync(
+      file,
+      readFileSync(portscan, 'utf8').replace('id: network.discovery_portscan', 'id: network.discovery_portscan_notify').replace(
+        /\nactions:[\s\S]*$/,
+        [
+          '\nactions:',
+          '  mail:',
+          '    type: email',
+          `    to: [soc-${stamp}@example.org]`,
+          '  st2:',
+          '    type: webhook',
+          '    url: http://127.0.0.1:9/api/v1/webhooks/portscan',
+          '    headers:',
+          `      St2-Api-Key: '{{secret "st2_api_key"}}'`,
+          `    body: '{"src": "{{entity.[source.ip]}}"}'`,
+          '  chat:',
+          '    type: slack',
+          '    secret: slack_ops',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const secrets = { VIGIL_SECRET_ST2_API_KEY: 'st2-key-0b1c2d', VIGIL_SECRET_SLACK_OPS: 'http://127.0.0.1:9/hooks/T000/B000/XXXX' };
+    const dry = await runVigil(['watch', 'run', file, '--at', '2026-11-22T12:00:20Z', '--dry-run', '--json'], { cwd, prefix, extra: secrets });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).not.toContain('st2-key-0b1c2d');
+    expect(dry.stdout).not.toContain('XXXX');
+    const report = JSON.parse(dry.stdout) as { actions: { id: string; status: string; detail: Record<string, any> }[] };
+    const byId = Object.fromEntries(report.actions.map((a) => [a.id, a]));
+    expect(Object.values(byId).map((a) => a.status)).toEqual(['simulated', 'simulated', 'simulated']);
+    expect(byId.mail!.detail.subject).toContain('198.51.100.66');
+    expect(byId.mail!.detail.subject).toContain('192.0.2.10');
+    expect(byId.mail!.detail.text).toContain('vigil watch ack network.discovery_portscan_notify --entity');
+    expect(byId.st2!.detail.request.headers['St2-Api-Key']).toBe('[secret:st2_api_key]');
+    expect(JSON.parse(byId.st2!.detail.request.body as string)).toEqual({ src: '198.51.100.66' });
+    expect(byId.chat!.detail.request.url).toBe('[secret:slack_ops]');
+
+    // a real run, the mail only (the HTTP endpoints above are closed ports)
+    const mailOnly = join(cwd, 'mail.yaml');
+    writeFileSync(mailOnly, readFileSync(file, 'utf8').replace(/\n  st2:[\s\S]*$/, '\n'));
+    const real = await runVigil(['watch', 'run', mailOnly, '--at', '2026-11-22T12:00:20Z', '--json'], { cwd, prefix, extra: secrets });
+    expect(real.code).toBe(0);
+    const message = await waitForMessage(serviceEnv(root).VIGIL_MAIL_API_URL, (m) => m.To.some((t) => t.Address === `soc-${stamp}@example.org`));
+    expect(message.Subject).toContain('198.51.100.66');
+    expect(message.Subject).toContain('192.0.2.10');
+    expect(message.Text).toContain('198.51.100.66');
+    expect(message.Text).toContain('192.0.2.10');
   });
 
   it('names a watch that is neither a file nor registered', async () => {

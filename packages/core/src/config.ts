@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { VigilError, VigilValidationError } from './errors.ts';
 import { locateIssues, parseLocated, type LocatedDocument } from './yaml.ts';
+import { durationSchema } from './watch/duration.ts';
 
 function urlWithScheme(schemes: readonly string[], example: string) {
   return z.string().refine(
@@ -48,6 +49,16 @@ export const configFileSchema = z.strictObject({
     .strictObject({
       /** `VIGIL_SMTP_URL`: where alert mail is sent, `smtp://user:pass@host:587` or `smtps://...`. */
       url: urlWithScheme(['smtp', 'smtps'], 'smtp://127.0.0.1:1025').default('smtp://127.0.0.1:1025'),
+      /** `VIGIL_SMTP_FROM`: the sender of alert mail unless a watch's email action names one. */
+      from: z.string().min(3).refine((v) => !/[\r\n]/.test(v) && /@/.test(v), 'must be an address such as "Vigil <vigil@example.org>"').default('Vigil <vigil@localhost>'),
+    })
+    .prefault({}),
+  delivery: z
+    .strictObject({
+      /** `VIGIL_DELIVERY_DEADLINE`: how long a notification is retried before it counts as failed (default 1h). */
+      deadline: durationSchema({ min: 1000 }).prefault('1h'),
+      /** `VIGIL_DELIVERY_LOCK_DURATION`: how long a worker that stopped answering keeps its deliveries before another takes them over (default 30s). */
+      lock_duration: durationSchema({ min: 1000, max: 600_000 }).prefault('30s'),
     })
     .prefault({}),
   /** `VIGIL_INDEX_PREFIX`: every index Vigil reads or writes starts with `<prefix>-` (default `vigil`). */
@@ -58,7 +69,9 @@ export const configFileSchema = z.strictObject({
 export interface VigilConfig {
   elasticsearch: { url: string; apiKey?: string };
   redis: { url: string };
-  smtp: { url: string };
+  smtp: { url: string; from: string };
+  /** Delivery of notifications: deadline and worker lock duration, in ms. */
+  delivery: { deadlineMs: number; lockDurationMs: number };
   indexPrefix: string;
   /** The configuration file that was read, if any. */
   file?: string;
@@ -70,6 +83,9 @@ export const CONFIG_ENV: Readonly<Record<string, readonly [string, string] | rea
   VIGIL_ELASTICSEARCH_API_KEY: ['elasticsearch', 'api_key'],
   VIGIL_REDIS_URL: ['redis', 'url'],
   VIGIL_SMTP_URL: ['smtp', 'url'],
+  VIGIL_SMTP_FROM: ['smtp', 'from'],
+  VIGIL_DELIVERY_DEADLINE: ['delivery', 'deadline'],
+  VIGIL_DELIVERY_LOCK_DURATION: ['delivery', 'lock_duration'],
   VIGIL_INDEX_PREFIX: ['index_prefix'],
 };
 
@@ -137,7 +153,8 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
   return {
     elasticsearch: { url: c.elasticsearch.url, ...(c.elasticsearch.api_key === undefined ? {} : { apiKey: c.elasticsearch.api_key }) },
     redis: { url: c.redis.url },
-    smtp: { url: c.smtp.url },
+    smtp: { url: c.smtp.url, from: c.smtp.from },
+    delivery: { deadlineMs: c.delivery.deadline, lockDurationMs: c.delivery.lock_duration },
     indexPrefix: c.index_prefix,
     ...(doc === undefined ? {} : { file: candidate }),
   };

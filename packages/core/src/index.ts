@@ -5,3 +5,4 @@ export { loadConfig, configFileSchema, indexPrefixSchema, CONFIG_ENV, type Vigil
 export { redactUrl } from './redact.ts';
 export type { EcsEvent, Endpoint } from './event.ts';
 export * from './watch/index.ts';
+export { createSecretResolver, secretPlaceholder, secretEnvName, SECRET_NAME, type SecretResolver, type SecretResolverOptions } from './secrets.ts';

@@ -9,5 +9,6 @@ export { watchesChangedChannel } from './watches/channel.ts';
 export { ElasticsearchAlertStore } from './alerts/store.ts';
 export { ackAlerts, silenceAlert, silenceWatch, type AlertControls } from './alerts/control.ts';
 export { ElasticsearchHistoryStore } from './history/store.ts';
-export { MemoryWatchRegistry, MemoryAlertStore, MemoryHistoryStore } from './memory/index.ts';
+export { MemoryWatchRegistry, MemoryAlertStore, MemoryHistoryStore, MemoryDeliveryLedger } from './memory/index.ts';
+export { ElasticsearchDeliveryLedger } from './deliveries/ledger.ts';
 export { openStores, type Stores } from './stores.ts';

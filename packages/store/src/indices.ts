@@ -4,7 +4,7 @@
  */
 
 /** Indices that hold state rather than one document per event. */
-export const SYSTEM_INDICES = ['watches', 'alerts'] as const;
+export const SYSTEM_INDICES = ['watches', 'alerts', 'deliveries'] as const;
 /** Daily system indices: `<prefix>-<name>-YYYY.MM.DD`. */
 export const DAILY_SYSTEM_INDICES = ['watch-history', 'responses', 'deadletter'] as const;
 

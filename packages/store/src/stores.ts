@@ -2,15 +2,17 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Clock, VigilConfig } from '@vigil/core';
 import { ElasticsearchAlertStore } from './alerts/store.ts';
 import { createElasticsearchClient } from './client.ts';
+import { ElasticsearchDeliveryLedger } from './deliveries/ledger.ts';
 import { ElasticsearchHistoryStore } from './history/store.ts';
 import { ElasticsearchWatchRegistry } from './watches/registry.ts';
 
-/** The watch registry, alert and history stores of one prefix, over one client. */
+/** The watch registry, alert, history and delivery stores of one prefix, over one client. */
 export interface Stores {
   client: Client;
   registry: ElasticsearchWatchRegistry;
   alerts: ElasticsearchAlertStore;
   history: ElasticsearchHistoryStore;
+  deliveries: ElasticsearchDeliveryLedger;
   /** Releases the client. */
   close(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export function openStores(config: Pick<VigilConfig, 'elasticsearch' | 'indexPre
     registry: new ElasticsearchWatchRegistry({ ...store, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
     alerts: new ElasticsearchAlertStore(store),
     history: new ElasticsearchHistoryStore(store),
+    deliveries: new ElasticsearchDeliveryLedger(store),
     close: () => client.close(),
   };
 }

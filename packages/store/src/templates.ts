@@ -114,6 +114,27 @@ const alertsMappings = systemMappings({
   notify_count: long,
   resolved_at: date,
   payload: opaque,
+  pending_notifications: object({ id: keyword, action: keyword, kind: keyword, window: opaque }),
+});
+
+const deliveriesMappings = systemMappings({
+  id: keyword,
+  watch_id: keyword,
+  entity_key: keyword,
+  alert_id: keyword,
+  action: keyword,
+  type: keyword,
+  kind: keyword,
+  window: object({ from: date, to: date }),
+  created: date,
+  updated: date,
+  deadline: date,
+  status: keyword,
+  attempts: long,
+  last_error: text,
+  delivered_at: date,
+  detail: opaque,
+  notification: opaque,
 });
 
 const historyMappings = systemMappings({
@@ -132,12 +153,29 @@ const historyMappings = systemMappings({
   state: keyword,
   skipped_windows: long,
   actions: object({ id: keyword, type: keyword, status: keyword, entity_key: keyword, error: text }),
+  // delivery attempts share the history indices: `kind: delivery`
+  kind: keyword,
+  notification_id: keyword,
+  entity_key: keyword,
+  action: object({ id: keyword, type: keyword }),
+  attempt: long,
+  status: keyword,
+  error: text,
+  detail: opaque,
 });
 
 const responsesMappings = systemMappings({
   '@timestamp': date,
+  id: keyword,
+  request_id: keyword,
+  // one block_ip decision sends one request per host: escalation counts decisions
+  decision_id: keyword,
   action: keyword,
-  ip,
+  // a refused request keeps the text it was given, which is no address: stored, not indexed
+  ip: { type: 'ip', ignore_malformed: true },
+  step: long,
+  duration_ms: long,
+  origin: keyword,
   watch_id: keyword,
   alert_id: keyword,
   host: object({ name: keyword }),
@@ -188,6 +226,7 @@ export function indexTemplates(prefix: string): TemplateSpec[] {
     spec('events', [`${prefix}-*`], 100, eventMappings, { 'mapping.total_fields.limit': 2000 } as estypes.IndicesIndexSettings),
     spec('watches', [`${prefix}-watches`], 1000, watchesMappings),
     spec('alerts', [`${prefix}-alerts`], 1000, alertsMappings),
+    spec('deliveries', [`${prefix}-deliveries`], 1000, deliveriesMappings),
     spec('watch-history', [`${prefix}-watch-history-*`], 1000, historyMappings),
     spec('responses', [`${prefix}-responses-*`], 1000, responsesMappings),
     spec('deadletter', [`${prefix}-deadletter-*`], 1000, deadletterMappings),

@@ -18,12 +18,12 @@ afterAll(async () => {
 
 describe('Elasticsearch (real, with security on)', () => {
   it('installs templates and system indices, and a second run changes nothing', async () => {
-    expect(await missingTemplates(client, prefix)).toHaveLength(6);
+    expect(await missingTemplates(client, prefix)).toHaveLength(7);
     const first = await setupIndices(client, prefix);
-    expect(first.created).toEqual([`${prefix}-watches`, `${prefix}-alerts`]);
+    expect(first.created).toEqual([`${prefix}-watches`, `${prefix}-alerts`, `${prefix}-deliveries`]);
     const second = await setupIndices(client, prefix);
     expect(second.created).toEqual([]);
-    expect(second.existing).toEqual([`${prefix}-watches`, `${prefix}-alerts`]);
+    expect(second.existing).toEqual([`${prefix}-watches`, `${prefix}-alerts`, `${prefix}-deliveries`]);
     expect(await missingTemplates(client, prefix)).toEqual([]);
   });
 

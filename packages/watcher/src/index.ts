@@ -6,3 +6,5 @@ export { evaluateCondition, type Candidate } from './condition/index.ts';
 export { buildPayload } from './transform/index.ts';
 export { executeInput, searchRequest, joinHits, fillQuery, windowEndingAt, type TimeWindow, type InputResult } from './input/index.ts';
 export * from './alert/state.ts';
+export * from './deliver/index.ts';
+export * from './respond/index.ts';

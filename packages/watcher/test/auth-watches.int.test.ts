@@ -54,7 +54,7 @@ beforeAll(async () => {
   await ingest('syslog', syslogLines);
   await ingest('windows', windowsLines);
   await client.indices.refresh({ index: `${prefix}-*` });
-  deps = { registry: new MemoryWatchRegistry(), alerts: new MemoryAlertStore(), history: new MemoryHistoryStore(), elasticsearch: client, indexPrefix: prefix, clock, log: () => undefined };
+  deps = { registry: new MemoryWatchRegistry(), alerts: new MemoryAlertStore(), history: new MemoryHistoryStore(), elasticsearch: client, indexPrefix: prefix, clock, log: () => undefined, services: { elasticsearch: client } };
 });
 
 afterAll(async () => {

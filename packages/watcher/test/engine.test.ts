@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { entityKey, ManualClock, type Watch } from '@vigil/core';
+import { entityKey, ManualClock, type Clock, type Watch } from '@vigil/core';
 import { watchSchema } from '@vigil/actions';
 import { MemoryAlertStore } from '@vigil/store';
 import { evaluateCondition } from '../src/condition/index.ts';
@@ -10,6 +10,10 @@ import { applyWindow, type ApplyOptions } from '../src/run/apply.ts';
 import type { WindowEvaluation } from '../src/run/evaluate.ts';
 import { dueRuns } from '../src/run/windows.ts';
 import { runTimesIn } from '../src/run/manual.ts';
+import { InlineSink } from '../src/deliver/sink.ts';
+
+/** Actions run in the test's process, as `vigil watch run` runs them. */
+const inline = (mode: 'execute' | 'simulate', clock: Clock, log: (line: string) => void) => new InlineSink({ mode, clock, indexPrefix: 'vt', services: {}, log });
 
 /** A watch as a file would give it, validated by the real schema. */
 function watch(overrides: Record<string, unknown> = {}): Watch {
@@ -142,7 +146,7 @@ describe('alert life cycle per entity', () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
     const alerts = new MemoryAlertStore();
     const lines: string[] = [];
-    const options: ApplyOptions = { alerts, writeState: true, actionMode: 'execute', clock, indexPrefix: 'vt', log: (l) => lines.push(l) };
+    const options: ApplyOptions = { alerts, writeState: true, sink: inline('execute', clock, (l) => lines.push(l)), clock };
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const at = (seconds: number, ...entities: Record<string, unknown>[]) => applyWindow(w, evaluation(t0 + seconds * 1000, ...entities), options);
     return { alerts, lines, at, options };
@@ -169,7 +173,8 @@ describe('alert life cycle per entity', () => {
     expect(statuses(await at(10, scanner))).toEqual(['10.0.0.66:log:executed']);
     expect(statuses(await at(10, scanner))).toEqual(['10.0.0.66:log:skipped']);
     // two runs racing on one store: the same evaluation applied concurrently notifies once
-    const opts: ApplyOptions = { alerts, writeState: true, actionMode: 'execute', clock: new ManualClock('2026-01-01T00:00:00Z'), indexPrefix: 'vt', log: () => undefined };
+    const raceClock = new ManualClock('2026-01-01T00:00:00Z');
+    const opts: ApplyOptions = { alerts, writeState: true, sink: inline('execute', raceClock, () => undefined), clock: raceClock };
     const w = watch();
     const e = evaluation(Date.parse('2026-01-01T00:00:20Z'), scanner);
     const [a, b] = await Promise.all([applyWindow(w, e, opts), applyWindow(w, e, opts)]);
@@ -201,7 +206,7 @@ describe('alert life cycle per entity', () => {
   it('a dry run decides from the stored state and writes nothing', async () => {
     const { at, alerts, options } = setup(watch());
     await at(10, scanner);
-    const dry = await applyWindow(watch(), evaluation(Date.parse('2026-01-01T00:00:20Z'), scanner, other), { ...options, writeState: false, actionMode: 'simulate' });
+    const dry = await applyWindow(watch(), evaluation(Date.parse('2026-01-01T00:00:20Z'), scanner, other), { ...options, writeState: false, sink: inline('simulate', options.clock, () => undefined) });
     expect(statuses(dry)).toEqual(['10.0.0.66:log:simulated', '10.0.0.67:log:simulated']);
     expect(dry.alerts.map((a) => a.state)).toEqual(['ongoing', 'new']);
     expect(await alerts.get('test.portscan', entityKey(other))).toBeUndefined();

@@ -40,6 +40,7 @@ beforeAll(async () => {
     indexPrefix: prefix,
     clock,
     log: (line) => logged.push(line),
+    services: { elasticsearch: client },
   };
   // a scan: 120 distinct ports in 10 s; an ordinary client: 4 connections to 2 ports
   const scan = Array.from({ length: 120 }, (_, i) => syn(new Date(Date.parse('2026-11-22T10:00:05Z') + i * 80).toISOString(), SCANNER, i + 1));

@@ -30,6 +30,7 @@ beforeAll(async () => {
     indexPrefix: prefix,
     clock: systemClock,
     log: () => undefined,
+    services: { elasticsearch: client },
   };
   const watch = watchSchema().parse({
     id: ID,

@@ -1,4 +1,4 @@
-import { dayOf } from '@vigil/store';
+import { dayOf, elasticsearchError } from '@vigil/store';
 import { z } from 'zod';
 import type { ActionType } from '../types.ts';
 
@@ -25,7 +25,12 @@ export const indexAction: ActionType<typeof options> = {
     };
     if (context.mode === 'simulate') return { status: 'simulated', detail: { index, id } };
     if (context.elasticsearch === undefined) return { status: 'failed', error: 'no Elasticsearch client given to the index action' };
-    await context.elasticsearch.index({ index, id, document, refresh: false });
+    const client = context.elasticsearch;
+    const url = client.connectionPool.connections[0]?.url.toString() ?? 'elasticsearch';
+    // a 429/5xx or an unreachable cluster is transient (retried), a rejected document is not
+    await client.index({ index, id, document, refresh: false }).catch((err: unknown) => {
+      throw elasticsearchError(err, url, `indexing alert ${context.alert.id} into ${index}`);
+    });
     return { status: 'executed', detail: { index, id } };
   },
 };

@@ -1,6 +1,6 @@
 import { errors } from '@elastic/elasticsearch';
 import { redactUrl, type VigilConfig } from '@vigil/core';
-import { createElasticsearchClient, missingTemplates } from '@vigil/store';
+import { createElasticsearchClient, ElasticsearchDeliveryLedger, missingTemplates } from '@vigil/store';
 import { fail, ok, reason, warn, type CheckResult } from './check.ts';
 
 const START = 'start it (scripts/services up) or point VIGIL_ELASTICSEARCH_URL at a running cluster';
@@ -39,10 +39,19 @@ export async function checkElasticsearch(config: VigilConfig): Promise<CheckResu
         ? ok('indices', `templates for prefix "${config.indexPrefix}" installed`)
         : warn('indices', `${missing.length} index templates for prefix "${config.indexPrefix}" missing (${missing.join(', ')})`, 'run vigil setup'),
     );
+    results.push(await checkDeliveries(new ElasticsearchDeliveryLedger({ client, prefix: config.indexPrefix, url: config.elasticsearch.url })));
     return results;
   } catch (err) {
     return [fail('elasticsearch', `${where}: ${reason(err)}`, START)];
   } finally {
     await client.close();
   }
+}
+
+/** Notifications that finally failed (a warning: Vigil runs, but somebody was not told). */
+async function checkDeliveries(ledger: ElasticsearchDeliveryLedger): Promise<CheckResult> {
+  const failed = await ledger.count({ statuses: ['failed'] });
+  const queued = await ledger.count({ statuses: ['queued'] });
+  const summary = `${failed} notification(s) failed for good, ${queued} being delivered`;
+  return failed === 0 ? ok('notifications', summary) : warn('notifications', summary, 'see vigil alerts list --undelivered, fix the action or its service; failed notifications are not retried');
 }

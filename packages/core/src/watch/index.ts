@@ -3,6 +3,7 @@ export { parsePath, getPath, expandPath, type PathSegment, type ExpandedItem } f
 export { compileExpression, ExpressionSyntaxError, type CompiledExpression } from './expression.ts';
 export {
   createWatchSchema,
+  templateSchema,
   compareOps,
   severities,
   type ActionOptionsSchema,
@@ -27,5 +28,11 @@ export type {
   AlertQuery,
   AlertStore,
   HistoryStore,
+  PendingNotification,
+  DeliveryStatus,
+  DeliveryRecord,
+  DeliveryAttempt,
+  DeliveryQuery,
+  DeliveryLedger,
 } from './state.ts';
 export { entityKey, alertId, WATCH_ENTITY } from './entity.ts';

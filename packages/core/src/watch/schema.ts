@@ -41,7 +41,9 @@ export const templateSchema = z.string().superRefine((text, ctx) => {
   try {
     Handlebars.parse(text);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `bad template: ${(error as Error).message.split('\n')[0]}` });
+    // Handlebars says where on its first line and what it expected on its last
+    const lines = (error as Error).message.split('\n');
+    ctx.addIssue({ code: 'custom', message: `bad template: ${[...new Set([lines[0], lines.at(-1)])].join(' ')}` });
   }
 });
 

@@ -71,9 +71,27 @@ export interface AlertRecord {
   last_notified?: string;
   notify_count: number;
   resolved_at?: string;
+  /**
+   * Notifications decided by the write that set this record and not yet seen final in the delivery
+   * ledger. Written together with the state, before anything is queued, so a crash between the two
+   * is repaired by the next run of the watch, which queues what the ledger lacks.
+   */
+  pending_notifications?: PendingNotification[];
 }
 
-export type ActionStatus = 'executed' | 'throttled' | 'acked' | 'silenced' | 'simulated' | 'skipped' | 'failed';
+/** A notification an alert write decided (see {@link AlertRecord.pending_notifications}). */
+export interface PendingNotification {
+  /** The notification id: delivery job id and ledger id. */
+  id: string;
+  /** The action's name in the watch (under `actions`, or `on_resolve` for `kind: resolve`). */
+  action: string;
+  kind: 'notify' | 'resolve';
+  /** The window the notification is about. */
+  window: { from: string; to: string };
+}
+
+/** `queued`: handed to the durable delivery queue; its attempts and outcome are delivery records. */
+export type ActionStatus = 'executed' | 'queued' | 'throttled' | 'acked' | 'silenced' | 'simulated' | 'skipped' | 'failed';
 
 /** One action's outcome in a run, as history shows it. */
 export interface ActionOutcome {
@@ -133,6 +151,8 @@ export interface AlertQuery {
 }
 
 export interface AlertStore {
+  /** Alerts of a watch (any state) whose `pending_notifications` is not empty, with revisions. */
+  withPendingNotifications(watchId: string): Promise<Revised<AlertRecord>[]>;
   get(watchId: string, entityKey: string): Promise<Revised<AlertRecord> | undefined>;
   /** Writes a record; `expected: 'create'` fails with conflict if it exists, a revision if it changed. */
   write(record: AlertRecord, expected: Revision | 'create'): Promise<'ok' | 'conflict'>;
@@ -143,6 +163,78 @@ export interface AlertStore {
 
 export interface HistoryStore {
   record(entry: HistoryRecord): Promise<void>;
+  /** Records one delivery attempt (same daily indices, `kind: delivery`; `list` leaves them out). */
+  recordAttempt(entry: DeliveryAttempt): Promise<void>;
+  /** A watch's delivery attempts, newest first. */
+  listAttempts(watchId: string, options?: { limit?: number; notificationId?: string }): Promise<DeliveryAttempt[]>;
   /** Newest first. */
   list(watchId: string, options?: { limit?: number; from?: string }): Promise<HistoryRecord[]>;
+}
+
+/** Where a notification stands: queued (attempts may be under way), delivered, or failed for good. */
+export type DeliveryStatus = 'queued' | 'delivered' | 'failed';
+
+/**
+ * One notification (alert × action) in `<prefix>-deliveries`, `_id` = notification id: the durable
+ * record that decides whether a delivery job still has work to do, so a job run twice (a retry, a
+ * re-queue after Redis lost it) never sends a delivered notification again.
+ */
+export interface DeliveryRecord {
+  id: string;
+  watch_id: string;
+  entity_key: string;
+  alert_id: string;
+  action: string;
+  type: string;
+  kind: 'notify' | 'resolve';
+  window: { from: string; to: string };
+  created: string;
+  updated: string;
+  /** No attempt starts after this time (ISO); a notification still undelivered then has failed. */
+  deadline: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_error?: string;
+  delivered_at?: string;
+  /** The action's result detail of the successful attempt (secrets scrubbed). */
+  detail?: unknown;
+  /** The delivery job's data (the notification: watch, alert, action options; no secret values). */
+  notification: Record<string, unknown>;
+}
+
+/** One attempt to deliver a notification, in watch history. */
+export interface DeliveryAttempt {
+  '@timestamp': string;
+  kind: 'delivery';
+  watch_id: string;
+  notification_id: string;
+  entity_key: string;
+  action: { id: string; type: string };
+  /** 1-based. */
+  attempt: number;
+  /** `delivered`; `retrying` (transient error, another attempt follows); `failed` (permanent, or deadline passed); `skipped` (already final). */
+  status: 'delivered' | 'retrying' | 'failed' | 'skipped';
+  duration_ms: number;
+  error?: string;
+  detail?: unknown;
+}
+
+export interface DeliveryQuery {
+  watchId?: string;
+  statuses?: DeliveryStatus[];
+  limit?: number;
+}
+
+/** The delivery ledger (`<prefix>-deliveries`). */
+export interface DeliveryLedger {
+  /** Creates the record unless one with its id exists (then the stored one is kept). */
+  open(record: DeliveryRecord): Promise<'created' | 'exists'>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  /** The records that exist among `ids`. */
+  getMany(ids: readonly string[]): Promise<Map<string, DeliveryRecord>>;
+  /** Merges `patch` into the record. */
+  update(id: string, patch: Partial<DeliveryRecord>): Promise<void>;
+  /** Newest first. */
+  list(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  count(query: Omit<DeliveryQuery, 'limit'>): Promise<number>;
 }

@@ -51,14 +51,17 @@ export class ElasticsearchAlertStore implements AlertStore, AlertControls {
     }
   }
 
-  async active(watchId: string): Promise<Revised<AlertRecord>[]> {
-    const hits = await request(this.#options, `reading the active alerts of watch ${watchId}`, () =>
-      searchAll<AlertRecord>(this.#options.client, {
-        index: this.#index,
-        query: { bool: { filter: [{ term: { watch_id: watchId } }, { terms: { state: [...ACTIVE] } }] } },
-        sort: [{ entity_key: 'asc' }],
-        seqNo: true,
-      }),
+  active(watchId: string): Promise<Revised<AlertRecord>[]> {
+    return this.#search(`reading the active alerts of watch ${watchId}`, [{ term: { watch_id: watchId } }, { terms: { state: [...ACTIVE] } }]);
+  }
+
+  async withPendingNotifications(watchId: string): Promise<Revised<AlertRecord>[]> {
+    return this.#search(`reading the alerts of watch ${watchId} with notifications to check`, [{ term: { watch_id: watchId } }, { exists: { field: 'pending_notifications.id' } }]);
+  }
+
+  async #search(doing: string, filter: estypes.QueryDslQueryContainer[]): Promise<Revised<AlertRecord>[]> {
+    const hits = await request(this.#options, doing, () =>
+      searchAll<AlertRecord>(this.#options.client, { index: this.#index, query: { bool: { filter } }, sort: [{ entity_key: 'asc' }], seqNo: true }),
     );
     return hits.flatMap((h) =>
       h._source === undefined ? [] : [{ value: h._source, revision: { seqNo: h._seq_no as number, primaryTerm: h._primary_term as number } }],

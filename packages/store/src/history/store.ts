@@ -1,4 +1,4 @@
-import type { HistoryRecord, HistoryStore } from '@vigil/core';
+import type { DeliveryAttempt, HistoryRecord, HistoryStore } from '@vigil/core';
 import { dailySystemIndex } from '../indices.ts';
 import { request, type StoreOptions } from '../state/elasticsearch.ts';
 
@@ -35,9 +35,31 @@ export class ElasticsearchHistoryStore implements HistoryStore {
       await client.indices.refresh({ index: this.#pattern, ignore_unavailable: true, allow_no_indices: true });
       return client.search<HistoryRecord>({
         index: this.#pattern,
-        query: { bool: { filter } },
+        query: { bool: { filter, must_not: [{ term: { kind: 'delivery' } }] } },
         sort: [{ '@timestamp': 'desc' }, { 'window.to': 'desc' }],
         size,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+      });
+    });
+    return found.hits.hits.flatMap((h) => (h._source === undefined ? [] : [h._source]));
+  }
+
+  async recordAttempt(entry: DeliveryAttempt): Promise<void> {
+    const index = dailySystemIndex(this.#options.prefix, 'watch-history', entry['@timestamp']);
+    await request(this.#options, `recording a delivery attempt of watch ${entry.watch_id}`, () => this.#options.client.index({ index, document: entry }));
+  }
+
+  async listAttempts(watchId: string, options: { limit?: number; notificationId?: string } = {}): Promise<DeliveryAttempt[]> {
+    const { client } = this.#options;
+    const filter = [{ term: { watch_id: watchId } }, { term: { kind: 'delivery' } }, ...(options.notificationId === undefined ? [] : [{ term: { notification_id: options.notificationId } }])];
+    const found = await request(this.#options, `reading the delivery attempts of watch ${watchId}`, async () => {
+      await client.indices.refresh({ index: this.#pattern, ignore_unavailable: true, allow_no_indices: true });
+      return client.search<DeliveryAttempt>({
+        index: this.#pattern,
+        query: { bool: { filter } },
+        sort: [{ '@timestamp': 'desc' }, { attempt: 'desc' }],
+        size: Math.min(Math.max(options.limit ?? DEFAULT_LIMIT, 0), MAX_LIMIT),
         ignore_unavailable: true,
         allow_no_indices: true,
       });

@@ -38,6 +38,13 @@ export class MemoryAlertStore implements AlertStore, AlertControls {
       .map(revised);
   }
 
+  async withPendingNotifications(watchId: string): Promise<Revised<AlertRecord>[]> {
+    return [...this.#alerts.values()]
+      .filter((e) => e.value.watch_id === watchId && (e.value.pending_notifications?.length ?? 0) > 0)
+      .sort((a, b) => cmp(a.value.entity_key, b.value.entity_key))
+      .map(revised);
+  }
+
   async list(query: AlertQuery): Promise<AlertRecord[]> {
     const found = [...this.#alerts.values()]
       .map((e) => e.value)

@@ -1,9 +1,11 @@
-import type { Client } from '@elastic/elasticsearch';
-import type { ActionContext, AlertView } from '@vigil/actions';
-import { alertId, VigilError, type ActionOutcome, type AlertRecord, type AlertStore, type Clock, type Revised, type Watch } from '@vigil/core';
+import type { Notification } from '@vigil/actions';
+import { VigilError, type ActionOutcome, type AlertRecord, type AlertStore, type Clock, type PendingNotification, type Revised, type Watch } from '@vigil/core';
 import { alreadyApplied, markNotified, notifyDecision, observeMatch, observeResolved } from '../alert/state.ts';
+import { actionsOf, alertView, buildNotification, pendingFor } from '../deliver/notification.ts';
+import type { NotificationSink } from '../deliver/sink.ts';
 import type { TimeWindow } from '../input/index.ts';
-import { heldBack, runActions, type SharedActionContext } from './actions.ts';
+import { expression } from '../condition/index.ts';
+import { heldBack } from './actions.ts';
 import type { Match, WindowEvaluation } from './evaluate.ts';
 
 /** How a window's alerts are applied: for real, as a dry run, or against a scratch store (replay). */
@@ -11,11 +13,9 @@ export interface ApplyOptions {
   alerts: AlertStore;
   /** False for a dry run: decisions are computed from the stored state, nothing is written. */
   writeState: boolean;
-  actionMode: ActionContext['mode'];
+  /** Where the notifications decided go: the delivery queue, or run inline (manual, dry run, replay). */
+  sink: NotificationSink;
   clock: Clock;
-  indexPrefix: string;
-  elasticsearch?: Client;
-  log: (line: string) => void;
   watchSilencedUntil?: string;
 }
 
@@ -24,39 +24,48 @@ export interface AppliedWindow {
   outcomes: ActionOutcome[];
   /** Alerts as they stand after the window, matched ones first, then the ones it resolved. */
   alerts: AlertRecord[];
-  /** True when at least one action executed. */
+  /** True when at least one action executed or was queued. */
   fired: boolean;
 }
 
 /** Optimistic writes retry this often when another writer keeps changing the same alert. */
 const MAX_ATTEMPTS = 5;
 
-function view(record: AlertRecord, window: TimeWindow): AlertView {
-  return {
-    id: alertId(record.watch_id, record.entity_key),
-    entity: record.entity,
-    entity_key: record.entity_key,
-    state: record.state,
-    episode: record.episode,
-    count: record.count,
-    first_seen: record.first_seen,
-    last_seen: record.last_seen,
-    payload: record.payload,
-    window,
-  };
+/** The notifications one alert write decides: one per action whose own condition holds; the others are skipped outcomes. */
+interface Decided {
+  pending: PendingNotification[];
+  skipped: ActionOutcome[];
 }
 
-function actionContext(watch: Watch, record: AlertRecord, window: TimeWindow, options: ApplyOptions): SharedActionContext {
-  return {
-    watch: { id: watch.id, name: watch.name, description: watch.description, severity: watch.severity, tags: watch.tags, metadata: watch.metadata },
-    alert: view(record, window),
-    mode: options.actionMode,
-    clock: options.clock,
-    indexPrefix: options.indexPrefix,
-    ...(options.elasticsearch === undefined ? {} : { elasticsearch: options.elasticsearch }),
-    log: options.log,
-  };
+function decide(watch: Watch, record: AlertRecord, window: TimeWindow, kind: Notification['kind']): Decided {
+  const decided: Decided = { pending: [], skipped: [] };
+  for (const [name, action] of Object.entries(actionsOf(watch, kind))) {
+    const condition = action.condition as string | undefined;
+    if (condition !== undefined && !expression(condition).evaluate({ entity: record.entity, payload: record.payload, alert: alertView(record, window) })) {
+      decided.skipped.push({ id: name, type: action.type, entity_key: record.entity_key, status: 'skipped', reason: `condition is false: ${condition}` });
+      continue;
+    }
+    decided.pending.push(pendingFor(record, name, kind, window));
+  }
+  return decided;
 }
+
+/** The record to write: with the decided notifications pending when the sink is durable (kept until the sweep sees them final). */
+function withPending(record: AlertRecord, decided: Decided, sink: NotificationSink): AlertRecord {
+  if (!sink.durable || decided.pending.length === 0) return record;
+  const ids = new Set(decided.pending.map((p) => p.id));
+  const kept = (record.pending_notifications ?? []).filter((p) => !ids.has(p.id));
+  return { ...record, pending_notifications: [...kept, ...decided.pending] };
+}
+
+async function submit(watch: Watch, record: AlertRecord, decided: Decided, options: ApplyOptions): Promise<ActionOutcome[]> {
+  const now = options.clock.now();
+  const actions = (kind: Notification['kind']) => actionsOf(watch, kind);
+  const notifications = decided.pending.map((p) => buildNotification(watch, record, p, actions(p.kind)[p.action]!, now));
+  return [...decided.skipped, ...(notifications.length === 0 ? [] : await options.sink.submit(notifications))];
+}
+
+const sent = (o: ActionOutcome) => o.status === 'executed' || o.status === 'queued';
 
 /** The throttle key of an entity: the throttle's fields only, or the whole entity. */
 function throttleKey(watch: Watch, record: AlertRecord): string {
@@ -88,22 +97,29 @@ async function applyMatch(watch: Watch, match: Match, window: TimeWindow, option
       ...(options.watchSilencedUntil === undefined ? {} : { watchSilencedUntil: options.watchSilencedUntil }),
       ...(watch.throttle?.key === undefined || !lastNotified.has(key) ? {} : { lastNotifiedForKey: lastNotified.get(key)! }),
     });
-    if (decision.notify) record = markNotified(record, window.to);
+    if (!decision.notify) {
+      if ((await write(options, record, previous?.revision ?? 'create')) === 'conflict') continue;
+      return { record, outcomes: heldBack(watch.actions, match.entityKey, decision.status, decision.reason), fired: false };
+    }
+    record = markNotified(record, window.to);
+    const decided = decide(watch, record, window, 'notify');
+    record = withPending(record, decided, options.sink);
     if ((await write(options, record, previous?.revision ?? 'create')) === 'conflict') continue;
-    if (!decision.notify) return { record, outcomes: heldBack(watch.actions, match.entityKey, decision.status, decision.reason), fired: false };
     lastNotified.set(key, window.to);
-    const outcomes = await runActions(watch.actions, actionContext(watch, record, window, options));
-    return { record, outcomes, fired: outcomes.some((o) => o.status === 'executed') };
+    const outcomes = await submit(watch, record, decided, options);
+    return { record, outcomes, fired: outcomes.some(sent) };
   }
   throw new VigilError('SERVICE_UNAVAILABLE', `alert ${match.entityKey} of watch ${watch.id} kept changing under ${MAX_ATTEMPTS} attempts to update it`);
 }
 
 /** Resolves an active alert whose entity did not match; `on_resolve` actions run once, for the writer that won. */
 async function applyResolve(watch: Watch, active: Revised<AlertRecord>, window: TimeWindow, options: ApplyOptions) {
-  const record = observeResolved(active.value, window);
+  const resolved = observeResolved(active.value, window);
+  const decided = decide(watch, resolved, window, 'resolve');
+  const record = withPending(resolved, decided, options.sink);
   if ((await write(options, record, active.revision)) === 'conflict') return { record, outcomes: [], fired: false };
-  const outcomes = watch.on_resolve === undefined ? [] : await runActions(watch.on_resolve, actionContext(watch, record, window, options));
-  return { record, outcomes, fired: outcomes.some((o) => o.status === 'executed') };
+  const outcomes = await submit(watch, record, decided, options);
+  return { record, outcomes, fired: outcomes.some(sent) };
 }
 
 /** Applies a window's matches and resolutions to alert state and runs the actions they call for. */

@@ -4,6 +4,9 @@ import { historyRecord } from './history.ts';
 import { evaluateWindow, runDelay, type WindowEvaluation } from './evaluate.ts';
 import type { RunDeps, RunSummary } from './types.ts';
 import { dueRuns } from './windows.ts';
+import { inlineSink } from './manual.ts';
+import { QueuedSink, type NotificationSink } from '../deliver/sink.ts';
+import { sweepPending } from '../deliver/sweep.ts';
 
 export type { RunDeps, RunSummary } from './types.ts';
 export { evaluateWindow, runDelay, type WindowEvaluation, type Match } from './evaluate.ts';
@@ -11,17 +14,29 @@ export { applyWindow, type ApplyOptions, type AppliedWindow } from './apply.ts';
 export { dueRuns, type DueRuns } from './windows.ts';
 export { redactSecrets } from './redact.ts';
 
-function applyOptions(deps: RunDeps, silencedUntil: string | undefined): ApplyOptions {
+/** The sink of scheduled runs: the deps' one, else actions run inline (engine tests without a queue). */
+function scheduledSink(deps: RunDeps): NotificationSink {
+  return deps.notifications ?? inlineSink(deps, 'execute');
+}
+
+function applyOptions(deps: RunDeps, sink: NotificationSink, silencedUntil: string | undefined): ApplyOptions {
   return {
     alerts: deps.alerts,
     writeState: true,
-    actionMode: 'execute',
+    sink,
     clock: deps.clock,
-    indexPrefix: deps.indexPrefix,
-    elasticsearch: deps.elasticsearch,
-    log: deps.log,
     ...(silencedUntil === undefined ? {} : { watchSilencedUntil: silencedUntil }),
   };
+}
+
+/** Queues what a crash or a Redis loss left unqueued; a failed sweep is logged and tried again next run. */
+async function sweep(deps: RunDeps, watch: Watch, sink: NotificationSink): Promise<void> {
+  if (!(sink instanceof QueuedSink) || deps.deliveries === undefined) return;
+  try {
+    await sweepPending(watch, { alerts: deps.alerts, ledger: deps.deliveries, sink, now: deps.clock.now(), log: deps.log });
+  } catch (error) {
+    deps.log(`watch ${watch.id}: checking pending notifications failed: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -42,6 +57,8 @@ export async function runScheduled(deps: RunDeps, watchId: string, scheduledTime
   const due = dueRuns(watch.schedule, delay, status.checkpoint, scheduledTime);
   if (due.times.length === 0) return { watchId, state: 'already_evaluated', windows: [] };
   if (due.skipped > 0) deps.log(`watch ${watchId}: ${due.skipped} run(s) older than max_catch_up were not evaluated`);
+  const sink = scheduledSink(deps);
+  await sweep(deps, watch, sink);
   const windows: HistoryRecord[] = [];
   for (const [i, runTime] of due.times.entries()) {
     const started = deps.clock.now();
@@ -49,7 +66,7 @@ export async function runScheduled(deps: RunDeps, watchId: string, scheduledTime
     let evaluation: WindowEvaluation | undefined;
     try {
       evaluation = await evaluateWindow(watch, runTime, deps);
-      const applied = await applyWindow(watch, evaluation, applyOptions(deps, status.silenced_until));
+      const applied = await applyWindow(watch, evaluation, applyOptions(deps, sink, status.silenced_until));
       const record = historyRecord(watch, evaluation, applied.outcomes, { ...base, finished: deps.clock.now(), state: 'executed' });
       await finishWindow(deps, watch, record, { fired: applied.fired, truncated: i === 0 && due.skipped > 0 });
       windows.push(record);
@@ -83,4 +100,5 @@ async function finishWindow(deps: RunDeps, watch: Watch, record: HistoryRecord, 
   if (written === 'conflict') deps.log(`watch ${watch.id}: checkpoint ${record.window.to} not saved (concurrent update)`);
 }
 export { runOnce, replay, runTimesIn, type ManualRunReport } from './manual.ts';
-export { createRunDeps } from './deps.ts';
+export { createRunDeps, createActionServices } from './deps.ts';
+export { inlineSink } from './manual.ts';

@@ -4,6 +4,12 @@ import { applyWindow } from './apply.ts';
 import { historyRecord } from './history.ts';
 import { evaluateWindow, runDelay, type WindowEvaluation } from './evaluate.ts';
 import type { RunDeps } from './types.ts';
+import { InlineSink } from '../deliver/sink.ts';
+
+/** Actions run in this process: executed (a manual run) or simulated (dry run, replay). */
+export function inlineSink(deps: Pick<RunDeps, 'clock' | 'indexPrefix' | 'services' | 'log'>, mode: 'execute' | 'simulate'): InlineSink {
+  return new InlineSink({ mode, clock: deps.clock, indexPrefix: deps.indexPrefix, services: deps.services, log: deps.log });
+}
 
 /** What `vigil watch run --json` prints: one object scripts can rely on. */
 export interface ManualRunReport {
@@ -34,15 +40,7 @@ function report(watch: Watch, evaluation: WindowEvaluation, alerts: AlertRecord[
 export async function runOnce(deps: RunDeps, watch: Watch, options: { at: Date; dryRun: boolean; runId: string; version?: number }): Promise<ManualRunReport> {
   const started = deps.clock.now();
   const evaluation = await evaluateWindow(watch, new Date(options.at.getTime() + runDelay(watch)), deps);
-  const applied = await applyWindow(watch, evaluation, {
-    alerts: deps.alerts,
-    writeState: !options.dryRun,
-    actionMode: options.dryRun ? 'simulate' : 'execute',
-    clock: deps.clock,
-    indexPrefix: deps.indexPrefix,
-    elasticsearch: deps.elasticsearch,
-    log: deps.log,
-  });
+  const applied = await applyWindow(watch, evaluation, { alerts: deps.alerts, writeState: !options.dryRun, sink: inlineSink(deps, options.dryRun ? 'simulate' : 'execute'), clock: deps.clock });
   if (!options.dryRun) {
     const ctx = { runId: options.runId, version: options.version ?? 0, scheduled: options.at, started, finished: deps.clock.now(), latenessMs: 0, state: 'manual' };
     await deps.history.record(historyRecord(watch, evaluation, applied.outcomes, ctx));
@@ -71,7 +69,7 @@ export async function replay(deps: Omit<RunDeps, 'alerts' | 'history' | 'registr
   const reports: ManualRunReport[] = [];
   for (const runTime of runTimesIn(watch.schedule, range.from, range.to)) {
     const evaluation = await evaluateWindow(watch, runTime, deps);
-    const applied = await applyWindow(watch, evaluation, { ...deps, alerts: scratch, writeState: true, actionMode: 'simulate' });
+    const applied = await applyWindow(watch, evaluation, { alerts: scratch, writeState: true, sink: inlineSink(deps, 'simulate'), clock: deps.clock });
     reports.push(report(watch, evaluation, applied.alerts, applied.outcomes));
   }
   return reports;

@@ -1,5 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { AlertStore, Clock, HistoryRecord, HistoryStore, WatchRegistry } from '@vigil/core';
+import type { AlertStore, Clock, DeliveryLedger, HistoryRecord, HistoryStore, WatchRegistry } from '@vigil/core';
+import type { ActionServices } from '../deliver/execute.ts';
+import type { NotificationSink, QueuedSink } from '../deliver/sink.ts';
 
 /** What a run needs; the worker builds it once and shares it across runs. */
 export interface RunDeps {
@@ -10,6 +12,14 @@ export interface RunDeps {
   indexPrefix: string;
   clock: Clock;
   log: (line: string) => void;
+  /** What actions run inline reach (manual runs, dry runs) and what the delivery worker gives them. */
+  services: ActionServices;
+  /**
+   * Where scheduled runs hand notifications: the durable delivery queue in a worker ({@link QueuedSink},
+   * with `deliveries` for the sweep), or inline when absent (engine tests).
+   */
+  notifications?: NotificationSink;
+  deliveries?: DeliveryLedger;
 }
 
 /** The outcome of one scheduled run (one job), which may have evaluated several windows. */

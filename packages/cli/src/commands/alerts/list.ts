@@ -5,6 +5,7 @@ import { dash, table } from '../watch/format.ts';
 export interface AlertsListOptions {
   watch?: string;
   state?: string;
+  undelivered?: boolean;
   json?: boolean;
 }
 
@@ -24,6 +25,7 @@ function parseStates(text: string | undefined): AlertState[] | undefined {
  * first. The ENTITY column is the key `watch ack|silence --entity` accepts.
  */
 export async function alertsListCommand(ctx: CommandContext, options: AlertsListOptions): Promise<number> {
+  if (options.undelivered === true) return undeliveredCommand(ctx, options);
   const states = parseStates(options.state);
   const alerts = await withStores(ctx.config(), ({ alerts: store }) =>
     store.list({ ...(options.watch === undefined ? {} : { watchId: options.watch }), ...(states === undefined ? {} : { states }) }),
@@ -38,6 +40,29 @@ export async function alertsListCommand(ctx: CommandContext, options: AlertsList
   }
   const header = ['WATCH', 'ENTITY', 'STATE', 'FIRST SEEN', 'LAST SEEN', 'COUNT', 'ACKED', 'SILENCED UNTIL'];
   const rows = alerts.map((a) => [a.watch_id, a.entity_key, a.state, a.first_seen, a.last_seen, String(a.count), a.acked ? 'yes' : 'no', dash(a.silenced_until)]);
+  for (const line of table([header, ...rows])) ctx.out.log(line);
+  return 0;
+}
+
+/**
+ * `vigil alerts list --undelivered`: notifications that failed for good (permanent error, or the
+ * delivery deadline passed) and those still being retried, newest first, with the last error.
+ */
+async function undeliveredCommand(ctx: CommandContext, options: AlertsListOptions): Promise<number> {
+  if (options.state !== undefined) throw badOption('--undelivered lists notifications, not alert states: leave out --state');
+  const records = await withStores(ctx.config(), ({ deliveries }) =>
+    deliveries.list({ statuses: ['failed', 'queued'], limit: 1000, ...(options.watch === undefined ? {} : { watchId: options.watch }) }),
+  );
+  if (options.json === true) {
+    ctx.out.log(JSON.stringify(records.map(({ notification: _n, ...r }) => r), null, 2));
+    return 0;
+  }
+  if (records.length === 0) {
+    ctx.out.log('no undelivered notifications');
+    return 0;
+  }
+  const header = ['WATCH', 'ENTITY', 'ACTION', 'STATUS', 'WINDOW END', 'ATTEMPTS', 'LAST ERROR'];
+  const rows = records.map((r) => [r.watch_id, r.entity_key, `${r.action} (${r.type})`, r.status === 'queued' ? 'retrying' : 'failed', r.window.to, String(r.attempts), dash(r.last_error)]);
   for (const line of table([header, ...rows])) ctx.out.log(line);
   return 0;
 }

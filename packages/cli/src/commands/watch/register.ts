@@ -82,6 +82,7 @@ export function registerAlertsCommands(program: Command, ctx: CommandContext): v
     .description('list alerts, most recently seen first')
     .option('--watch <id>', 'only this watch')
     .option('--state <state>', 'new, ongoing or resolved (several: comma-separated)')
+    .option('--undelivered', 'instead, notifications that failed for good or are still being retried')
     .option('--json', 'print a JSON array')
     .action(async (opts: AlertsListOptions) => done(ctx, await (await import('../alerts/list.ts')).alertsListCommand(ctx, opts)));
 }
