@@ -209,6 +209,8 @@ describe('vigil watch history, alerts list, ack and silence', () => {
       };
       await history.record(record);
     }
+    await history.recordAttempt({ '@timestamp': '2026-11-22T00:00:11.000Z', kind: 'delivery', watch_id: 'auth.one', notification_id: 'n01', entity_key: entityKey(attacker), action: { id: 'mail', type: 'email' }, attempt: 1, status: 'retrying', duration_ms: 5, error: 'SMTP: ECONNREFUSED' });
+    await history.recordAttempt({ '@timestamp': '2026-11-22T00:00:13.000Z', kind: 'delivery', watch_id: 'auth.one', notification_id: 'n01', entity_key: entityKey(attacker), action: { id: 'mail', type: 'email' }, attempt: 2, status: 'delivered', duration_ms: 7 });
   });
 
   it('shows history newest first across days, limited', async () => {
@@ -222,6 +224,17 @@ describe('vigil watch history, alerts list, ack and silence', () => {
       expect.stringMatching(/^2026-11-21T23:59:50\.000Z .* 0 +no +0 +executed .* -$/),
     ]);
     expect((await vigil(['watch', 'history', 'auth.one', '--limit', 'many'])).code).toBe(2);
+  });
+
+  it('shows the delivery attempts of the notifications with --deliveries, and leaves them out of the runs', async () => {
+    const text = await vigil(['watch', 'history', 'auth.one', '--deliveries']);
+    expect(text.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^TIME +NOTIFICATION +ACTION +ENTITY +ATTEMPT +STATUS +TOOK +ERROR$/),
+      expect.stringMatching(/^2026-11-22T00:00:13\.000Z +n01 +mail \(email\) .* 2 +delivered +7ms +-$/),
+      expect.stringMatching(/^2026-11-22T00:00:11\.000Z +n01 +mail \(email\) .* 1 +retrying +5ms +SMTP: ECONNREFUSED$/),
+    ]);
+    const runs = JSON.parse((await vigil(['watch', 'history', 'auth.one', '--json'])).stdout) as HistoryRecord[];
+    expect(runs.map((r) => r.started)).toHaveLength(3);
   });
 
   it('lists alerts by watch and state, with the entity key ack and silence accept', async () => {

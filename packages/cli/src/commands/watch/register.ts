@@ -55,6 +55,7 @@ export function registerWatchRegistryCommands(watch: Command, ctx: CommandContex
     .description('show the recorded runs of a watch, newest first')
     .argument('<id>', 'watch id')
     .option('--limit <n>', 'how many runs (default 20)')
+    .option('--deliveries', 'instead, every delivery attempt of its notifications (status, error)')
     .option('--json', 'print the history records as JSON')
     .action(async (id: string, opts: HistoryOptions) => done(await (await import('./history.ts')).historyCommand(ctx, id, opts)));
 
