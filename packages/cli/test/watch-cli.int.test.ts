@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { entityKey, type AlertRecord, type HistoryRecord } from '@vigil/core';
-import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchHistoryStore, setupIndices } from '@vigil/store';
+import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchDeliveryLedger, ElasticsearchHistoryStore, setupIndices } from '@vigil/store';
 import { dropPrefix, freePort, repoRoot, serviceEnv, uniquePrefix, runVigil, testAlert, type VigilResult } from '@vigil/testkit';
 
 const root = repoRoot();
@@ -235,6 +235,41 @@ describe('vigil watch history, alerts list, ack and silence', () => {
     ]);
     const runs = JSON.parse((await vigil(['watch', 'history', 'auth.one', '--json'])).stdout) as HistoryRecord[];
     expect(runs.map((r) => r.started)).toHaveLength(3);
+  });
+
+  it('lists undelivered notifications with --undelivered, and vigil doctor counts the failed ones', async () => {
+    const ledger = new ElasticsearchDeliveryLedger({ client: es, prefix });
+    const record = (id: string, status: 'queued' | 'delivered' | 'failed', last_error?: string) => ({
+      id,
+      watch_id: 'auth.one',
+      entity_key: entityKey(attacker),
+      alert_id: 'auth.one:x',
+      action: 'mail',
+      type: 'email',
+      kind: 'notify' as const,
+      window: { from: '2026-11-22T00:00:00.000Z', to: '2026-11-22T00:00:10.000Z' },
+      created: '2026-11-22T00:00:10.000Z',
+      updated: '2026-11-22T00:00:10.000Z',
+      deadline: '2026-11-22T01:00:10.000Z',
+      status,
+      attempts: 3,
+      ...(last_error === undefined ? {} : { last_error }),
+      notification: {},
+    });
+    await ledger.open(record('n-failed', 'failed', 'the SMTP server answered 550 5.1.1 no such user'));
+    await ledger.open(record('n-retrying', 'queued', 'connect ECONNREFUSED'));
+    await ledger.open(record('n-done', 'delivered'));
+    const listed = JSON.parse((await vigil(['alerts', 'list', '--undelivered', '--json'])).stdout) as { id: string; status: string }[];
+    expect(listed.map((r) => [r.id, r.status]).sort()).toEqual([
+      ['n-failed', 'failed'],
+      ['n-retrying', 'queued'],
+    ]);
+    const text = (await vigil(['alerts', 'list', '--undelivered'])).stdout;
+    expect(text).toMatch(/auth\.one .* mail \(email\) +failed .* 3 +the SMTP server answered 550 5\.1\.1 no such user/);
+    expect(text).toMatch(/auth\.one .* mail \(email\) +retrying .* 3 +connect ECONNREFUSED/);
+    const doctor = await vigil(['doctor', '--json']);
+    const { checks } = JSON.parse(doctor.stdout) as { checks: { name: string; status: string; summary: string }[] };
+    expect(checks.find((c) => c.name === 'notifications')).toMatchObject({ status: 'warn', summary: '1 notification(s) failed for good, 1 being delivered' });
   });
 
   it('lists alerts by watch and state, with the entity key ack and silence accept', async () => {
