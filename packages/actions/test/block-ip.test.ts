@@ -216,7 +216,7 @@ describe('block_ip addresses', () => {
 });
 
 describe('block_ip options', () => {
-  const parse = (action: Record<string, unknown>) => watchSchema().shape.actions.safeParse({ block: { type: 'block_ip', ...action } });
+  const parse = (action: Record<string, unknown>) => watchSchema().in.shape.actions.safeParse({ block: { type: 'block_ip', ...action } });
   const messages = (action: Record<string, unknown>) => {
     const result = parse(action);
     return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

@@ -96,14 +96,31 @@ export const scheduleSchema = z
     if (s.timezone !== undefined && s.cron === undefined) ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'timezone applies only to cron schedules' });
   });
 
-/** The time window a search covers: `[end - size, end)`, where end is the run's time minus `delay`. */
-export const windowSchema = z.strictObject({
-  size: durationSchema({ min: 1000, description: 'How much time each run searches.' }),
-  /** The event time field the window filters on. */
-  field: z.string().min(1).default('@timestamp').describe('The event time field the window filters on.'),
-  /** How long to wait for late events: the window ends this long before the scheduled time. */
-  delay: durationSchema({ description: 'Wait this long for late events: the window ends this long before the run time.' }).prefault('0s'),
-});
+/**
+ * The time window a search covers: `[end - size, end)`, where end is the run's time minus `delay`.
+ * Give `within` (the burst the watch looks for) or `size` (the plumbing), not both.
+ */
+export const windowSchema = z
+  .strictObject({
+    /** How much time each run searches. Windows of runs `every` apart overlap when `size > every`. */
+    size: durationSchema({ min: 1000, description: 'How much time each run searches (or give within instead).' }).optional(),
+    /**
+     * The burst the watch looks for: "more than 50 ports within 30 s". Any burst that fits in `within`
+     * is found by some run, whatever its phase against the schedule: each run searches
+     * `within + schedule.every`, so every interval of length `within` lies whole in one run's window.
+     */
+    within: durationSchema({
+      min: 1000,
+      description: 'The burst to find, e.g. 30s: any burst that fits in it is found whatever its phase; each run then searches within + schedule.every.',
+    }).optional(),
+    /** The event time field the window filters on. */
+    field: z.string().min(1).default('@timestamp').describe('The event time field the window filters on.'),
+    /** How long to wait for late events: the window ends this long before the scheduled time. */
+    delay: durationSchema({ description: 'Wait this long for late events: the window ends this long before the run time.' }).prefault('0s'),
+  })
+  .superRefine(exactlyOne(['size', 'within'], 'window'))
+  // `size` always holds what a run searches; a `within` window is widened by the schedule step at the watch level
+  .transform((w) => ({ ...w, size: w.size ?? (w.within as number) }));
 
 /** One Elasticsearch search, with the window's range filter added to `query`. */
 export const searchSchema = z.strictObject({
@@ -251,7 +268,25 @@ export function createWatchSchema(actionTypes: Readonly<Record<string, ActionOpt
     on_resolve: actions.optional().describe("Actions run once when an entity's alert resolves."),
     /** Free data for templates: `{{metadata.runbook}}`. */
     metadata: z.record(z.string(), z.unknown()).default({}),
-  });
+  })
+    .superRefine((watch, ctx) => {
+      if (watch.schedule.every !== undefined) return;
+      for (const { search, path } of searchesOf(watch.input)) {
+        if (search.window.within !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'window', 'within'], message: 'within needs schedule.every (a cron schedule has no fixed step to widen the window by): use size, or an every schedule' });
+      }
+    })
+    .transform((watch) => {
+      for (const { search } of searchesOf(watch.input)) if (search.window.within !== undefined) search.window.size = search.window.within + watch.schedule.every!;
+      return watch;
+    });
+}
+
+/** Every search of an input, with its path in the watch file (for error locations). */
+function searchesOf(input: z.output<typeof inputSchema>): { search: z.output<typeof searchSchema>; path: (string | number)[] }[] {
+  if (input.search !== undefined) return [{ search: input.search, path: ['input', 'search'] }];
+  if (input.chain !== undefined) return input.chain.map((step, i) => ({ search: step.search, path: ['input', 'chain', i, 'search'] }));
+  if (input.join !== undefined) return (['left', 'right'] as const).map((side) => ({ search: input.join![side].search, path: ['input', 'join', side, 'search'] }));
+  return [];
 }
 
 export type WatchSchema = ReturnType<typeof createWatchSchema>;
