@@ -38,21 +38,26 @@ ensure_dependencies() {
 }
 
 # Debian packages of the tests that build their data from real traffic (packages/testkit/src/netns:
-# `ip netns`, a real nmap scan captured by tcpdump) or block it (packages/responder: ipset, nftables,
-# iptables in a network namespace; tcpdmatch reads its hosts.deny), installed when missing and this is root on Debian.
-# Elsewhere those tests fail saying which tool is missing.
+# `ip netns`, a real nmap scan captured by tcpdump, a real sshd with PAM and its ssh clients) or block
+# it (packages/responder: ipset, nftables, iptables in a network namespace; tcpdmatch reads its
+# hosts.deny), installed when missing and this is root on Debian. Elsewhere those tests fail saying
+# which tool is missing. A policy-rc.d keeps the packages' services (the host's own sshd) from starting:
+# the tests run their own, in namespaces.
 ensure_test_tools() {
   local missing=() tool
-  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump ipset:ipset nft:nftables iptables:iptables tcpdmatch:tcpd; do
+  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump ipset:ipset nft:nftables iptables:iptables tcpdmatch:tcpd sshd:openssh-server ssh:openssh-client; do
     PATH="$PATH:/usr/sbin:/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
   done
   [ "${#missing[@]}" -gt 0 ] || return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Debian's ${missing[*]} (the port-scan capture and responder firewall tests)"
+    say "installing Debian's ${missing[*]} (the port-scan capture, real sshd and responder firewall tests)"
+    local policy=/usr/sbin/policy-rc.d own_policy=no
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=yes; fi
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq "${missing[@]}" >/dev/null \
       || say "could not install ${missing[*]}: the tests that need them will say so"
+    [ "$own_policy" = no ] || rm -f "$policy"
   else
-    say "not installed: ${missing[*]} (the port-scan capture and responder firewall tests need them, and root)"
+    say "not installed: ${missing[*]} (the port-scan capture, real sshd and responder firewall tests need them, and root)"
   fi
 }
 

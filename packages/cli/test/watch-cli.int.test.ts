@@ -78,6 +78,21 @@ describe('vigil watch validate', () => {
     expect(result).toEqual({ code: 0, stdout: 'ok: 2 watches\n', stderr: '' });
   });
 
+  it('warns, on stderr and with exit 0, of a per-entity terms aggregation that is not paged', async () => {
+    const perEntity = (id: string, aggs: string[], path: string, key: string) =>
+      watchYaml(id)
+        .replace('    query: { term: { event.outcome: failure } }', ['    query: { term: { event.outcome: failure } }', '    aggs:', ...aggs].join('\n'))
+        .replace('  always: true', ['  buckets:', `    path: ${path}`, `    key: { source.ip: ${key} }`, '    where: doc_count >= 10'].join('\n'));
+    const topN = write('lint/auth/top_n.yaml', perEntity('auth.top_n', ['      by_source:', '        terms: { field: source.ip, size: 500 }'], 'aggregations.by_source.buckets[]', 'key'));
+    write('lint/auth/paged.yaml', perEntity('auth.paged', ['      by_source:', '        composite:', '          sources: [{ source: { terms: { field: source.ip } } }]'], 'aggregations.by_source.buckets[]', 'key.source'));
+    const result = await vigil(['watch', 'validate', 'lint']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('ok: 2 watches\n');
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${topN}:12: input\\.search\\.aggs\\.by_source\\.terms: warning: "by_source" is a terms aggregation on the per-entity path .*composite`)),
+    ]);
+  });
+
   it('prints every problem as file:line: path: message and exits 1', async () => {
     const file = write('broken/auth/bad.yaml', bad);
     const closed = await freePort();

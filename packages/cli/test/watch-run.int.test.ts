@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@elastic/elasticsearch';
-import { createElasticsearchClient, eventIndex, setupIndices } from '@vigil/store';
+import { createElasticsearchClient, ElasticsearchHistoryStore, eventIndex, setupIndices } from '@vigil/store';
 import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix, waitForMessage } from '@vigil/testkit';
 
 const root = repoRoot();
@@ -45,10 +45,12 @@ describe('vigil watch run', () => {
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(report).toEqual({
       watch: 'network.discovery_portscan',
-      window: { from: '2026-11-22T11:59:50.000Z', to: '2026-11-22T12:00:20.000Z' },
+      window: { from: '2026-11-22T11:59:40.000Z', to: '2026-11-22T12:00:20.000Z' },
       hits: 82,
       alerts: [{ entity: { 'source.ip': '198.51.100.66', 'destination.ip': '192.0.2.10' }, payload: expect.objectContaining({ unique_ports: 80 }), state: 'new' }],
       actions: [expect.objectContaining({ id: 'log', status: 'simulated' }), expect.objectContaining({ id: 'notable', status: 'simulated' })],
+      truncated: [],
+      kept_active: 0,
     });
     const alerts = await client.count({ index: `${prefix}-alerts` });
     expect(alerts.count).toBe(0);
@@ -132,6 +134,44 @@ describe('vigil watch run', () => {
   });
 });
 
+describe('a run whose result was cut', () => {
+  /** The port-scan watch under another id, optionally with an entity bound. */
+  function portscanCopy(name: string, id: string, paging = ''): string {
+    const file = join(cwd, name);
+    writeFileSync(file, readFileSync(portscan, 'utf8').replace('id: network.discovery_portscan', `id: ${id}`).replace('    query:\n', `${paging}    query:\n`));
+    return file;
+  }
+
+  it('prints the truncation (text and --json), records it in history, keeps the alert it no longer sees, and vigil doctor lists the watch', async () => {
+    const id = 'network.discovery_portscan_bounded';
+    const full = portscanCopy('full.yaml', id);
+    // one entity per run: the composite's first pair is the ordinary client's (198.51.100.7 < .66), the scanner is cut
+    const bounded = portscanCopy('bounded.yaml', id, '    paging: { max_entities: 1 }\n');
+    expect((await vigil(['watch', 'run', full, '--at', '2026-11-22T12:00:20Z'])).stdout).toContain('1 alert(s)');
+
+    const dry = await vigil(['watch', 'run', bounded, '--at', '2026-11-22T12:00:30Z', '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    const cut = { path: 'aggregations.by_pair', reason: 'entity bound', entities: 1, pages: 1, bound: 1, affects_entities: true };
+    expect(JSON.parse(dry.stdout)).toMatchObject({ alerts: [], truncated: [cut], kept_active: 1 });
+
+    const real = await vigil(['watch', 'run', bounded, '--at', '2026-11-22T12:00:30Z']);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain('  truncated aggregations.by_pair: entity bound (entities 1, pages 1, bound 1): entities may be missing\n');
+    expect(real.stdout).toContain('  1 active alert(s) not matched and kept, not resolved: the result was truncated\n');
+    const history = await new ElasticsearchHistoryStore({ client, prefix }).list(id);
+    expect(history.map((h) => [h.window.to, h.truncated, h.kept_active])).toEqual([
+      ['2026-11-22T12:00:30.000Z', [cut], 1],
+      ['2026-11-22T12:00:20.000Z', undefined, undefined],
+    ]);
+    const alerts = await client.search<{ state: string }>({ index: `${prefix}-alerts`, query: { term: { watch_id: id } } });
+    expect(alerts.hits.hits.map((h) => h._source?.state)).toEqual(['new']);
+
+    const doctor = await vigil(['doctor', '--json']);
+    const { checks } = JSON.parse(doctor.stdout) as { checks: { name: string; status: string; summary: string }[] };
+    expect(checks.find((c) => c.name === 'truncation')).toMatchObject({ status: 'warn', summary: expect.stringContaining(`${id} (1 run(s), last `) });
+  });
+});
+
 describe('vigil watch test', () => {
   it('replays window by window: one notification for the scan, throttled after, then resolved', async () => {
     const file = join(cwd, 'portscan-with-resolve.yaml');
@@ -145,8 +185,9 @@ describe('vigil watch test', () => {
       ['12:00:10', 'new', 'log:simulated,notable:simulated'],
       ['12:00:20', 'ongoing', 'log:throttled,notable:throttled'],
       ['12:00:30', 'ongoing', 'log:throttled,notable:throttled'],
-      ['12:00:40', '', 'resolved:simulated'],
-      ['12:00:50', '', ''],
+      // within: 30s searches 40 s per run: the scan stays in view one window longer, throttled still
+      ['12:00:40', 'ongoing', 'log:throttled,notable:throttled'],
+      ['12:00:50', '', 'resolved:simulated'],
       ['12:01:00', '', ''],
     ]);
   });

@@ -7,6 +7,7 @@ export { dropPrefix } from './elasticsearch.ts';
 export { freePort } from './net.ts';
 export { TcpProxy } from './proxy.ts';
 export { capturePortScan, createNetnsPair, findTool, createFirewallLab, requireTools, SBIN_PATH, type FirewallLab, type NetnsEnd, type NetnsPair, type PortScanCapture, type PortScanOptions } from './netns/index.ts';
+export { createSshdLab, type SshdLab, type SshdLabOptions, type SshLogin, type SshLoginResult } from './netns/index.ts';
 export { runVigil, type VigilResult } from './vigil.ts';
 export { deleteRedisPrefix, type ScanningRedis } from './redis.ts';
 export { testAlert } from './alerts.ts';

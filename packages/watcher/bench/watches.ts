@@ -2,8 +2,9 @@
 //   --sizes 10000,100000,1000000 (events in the window) --entities 10,1000,10000 (entities over the threshold)
 // For each (size, entities) the bench indexes one window of events into the local Elasticsearch: the
 // attackers (portscan: 60 distinct ports to one target each, within 30 s; brute force: 12 failures
-// each) and, for the rest of the size, ordinary traffic (portscan: 2 ports per client; brute force: 2
-// failures per address), each combination in a window of its own. Then it times one real run of the
+// each) and, for the rest of the size, ordinary traffic (portscan: up to 20,000 busy clients on 2 ports;
+// brute force: up to 50,000 addresses with 2 failed logins each, then successful logins), each
+// combination in a window of its own. Then it times one real run of the
 // watch over that window (`runOnce`: search with every page, condition, transform, alert state
 // written to the real alert store), actions removed, so the figure is the engine's and
 // Elasticsearch's, not a mail server's. A combination whose attackers alone exceed the size is skipped.
@@ -35,7 +36,8 @@ interface Kind {
   noise(i: number, start: number): Record<string, unknown>;
 }
 
-const ip = (net: number, i: number) => `${net >> 8}.${net & 255}.${(i >> 8) & 255}.${i & 255}`;
+/** The `i`-th address under the first octet `first` (24 bits of room: a million clients never repeat). */
+const ip = (first: number, i: number) => `${first}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const time = (start: number, ms: number) => new Date(start + ms).toISOString();
 
 const KINDS: Kind[] = [
@@ -45,8 +47,9 @@ const KINDS: Kind[] = [
     dataset: 'tcpdump',
     perAttacker: 60,
     spanMs: 25_000,
-    attacker: (i, n, start) => ({ '@timestamp': time(start, (n * 400) % 25_000), tags: ['tcp_connection_started'], source: { ip: ip(0xc633, Math.floor(i)), port: 40_000 + n }, destination: { ip: '192.0.2.10', port: 1 + n } }),
-    noise: (i, start) => ({ '@timestamp': time(start, i % 25_000), tags: ['tcp_connection_started'], source: { ip: ip(0x0a14, Math.floor(i / 2)), port: 50_000 }, destination: { ip: '192.0.2.80', port: i % 2 === 0 ? 443 : 22 } }),
+    attacker: (i, n, start) => ({ '@timestamp': time(start, (n * 400) % 25_000), tags: ['tcp_connection_started'], source: { ip: ip(198, i), port: 40_000 + n }, destination: { ip: '192.0.2.10', port: 1 + n } }),
+    // 20,000 busy clients (or fewer in a small window), each connecting again and again to ports 443 and 22 of one server
+    noise: (i, start) => ({ '@timestamp': time(start, i % 25_000), tags: ['tcp_connection_started'], source: { ip: ip(10, i % 20_000), port: 50_000 }, destination: { ip: '192.0.2.80', port: i % 2 === 0 ? 443 : 22 } }),
   },
   {
     name: 'brute force',
@@ -54,8 +57,12 @@ const KINDS: Kind[] = [
     dataset: 'auth',
     perAttacker: 12,
     spanMs: 240_000,
-    attacker: (i, n, start) => ({ '@timestamp': time(start, (n * 17_000) % 240_000), tags: ['auth_failure'], event: { outcome: 'failure' }, source: { ip: ip(0xc633, i) }, user: { name: `user${n}` }, host: { hostname: 'web1' } }),
-    noise: (i, start) => ({ '@timestamp': time(start, i % 240_000), tags: ['auth_failure'], event: { outcome: 'failure' }, source: { ip: ip(0x0a14, Math.floor(i / 2)) }, user: { name: 'alice' }, host: { hostname: 'web1' } }),
+    attacker: (i, n, start) => ({ '@timestamp': time(start, (n * 17_000) % 240_000), tags: ['auth_failure'], event: { outcome: 'failure' }, source: { ip: ip(198, i) }, user: { name: `user${n}` }, host: { hostname: 'web1' } }),
+    // 50,000 users' addresses with 2 failed logins each (a mistyped password), then their successful logins
+    noise: (i, start) =>
+      i < 100_000
+        ? { '@timestamp': time(start, i % 240_000), tags: ['auth_failure'], event: { outcome: 'failure' }, source: { ip: ip(10, Math.floor(i / 2)) }, user: { name: `u${Math.floor(i / 2)}` }, host: { hostname: 'web1' } }
+        : { '@timestamp': time(start, i % 240_000), tags: ['auth_success'], event: { outcome: 'success' }, source: { ip: ip(10, i % 50_000) }, user: { name: `u${i % 50_000}` }, host: { hostname: 'web1' } },
   },
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { entityKey, ManualClock, type Clock, type Watch } from '@vigil/core';
+import { entityKey, ManualClock, type AlertRecord, type AlertWrite, type Clock, type Truncation, type Watch } from '@vigil/core';
 import { watchSchema } from '@vigil/actions';
 import { MemoryAlertStore } from '@vigil/store';
 import { evaluateCondition } from '../src/condition/index.ts';
@@ -7,7 +7,8 @@ import { fillQuery } from '../src/input/template.ts';
 import { joinHits } from '../src/input/join.ts';
 import { buildPayload } from '../src/transform/index.ts';
 import { applyWindow, type ApplyOptions } from '../src/run/apply.ts';
-import type { WindowEvaluation } from '../src/run/evaluate.ts';
+import { affectsEntities, type WindowEvaluation } from '../src/run/evaluate.ts';
+import { termsCuts } from '../src/input/truncation.ts';
 import { dueRuns } from '../src/run/windows.ts';
 import { runTimesIn } from '../src/run/manual.ts';
 import { InlineSink } from '../src/deliver/sink.ts';
@@ -130,6 +131,66 @@ describe('run times', () => {
   });
 });
 
+describe('what a result left out', () => {
+  it('finds every terms aggregation that cut buckets, at any depth, one figure per aggregation path', () => {
+    const cutResponse = {
+      aggregations: {
+        by_source: {
+          sum_other_doc_count: 1234,
+          buckets: [
+            { key: 'a', hosts: { sum_other_doc_count: 5, buckets: [] }, users: { sum_other_doc_count: 0, buckets: [] } },
+            { key: 'b', hosts: { sum_other_doc_count: 7, buckets: [] } },
+            { key: 'c', hosts: { sum_other_doc_count: 0, buckets: [] } },
+          ],
+        },
+        total: { value: 3 },
+      },
+    };
+    expect(termsCuts(cutResponse)).toEqual([
+      { path: 'aggregations.by_source', reason: 'terms sum_other_doc_count', other_docs: 1234 },
+      { path: 'aggregations.by_source.buckets[].hosts', reason: 'terms sum_other_doc_count', other_docs: 12, buckets: 2 },
+    ]);
+    expect(termsCuts(response)).toEqual([]);
+  });
+
+  it('a cut may hide entities when it is on the per-entity path, a bound or a join side; a terms beside the path only reports', () => {
+    const perPair = watch().condition;
+    const terms = (path: string) => ({ path, reason: 'terms sum_other_doc_count' as const, other_docs: 1 });
+    expect(affectsEntities(terms('aggregations.by_source'), perPair)).toBe(true);
+    expect(affectsEntities(terms('aggregations.by_source.buckets[].by_target'), perPair)).toBe(true);
+    expect(affectsEntities(terms('aggregations.by_source.buckets[].by_target.buckets[].hosts'), perPair)).toBe(false);
+    expect(affectsEntities(terms('aggregations.by_source_other'), perPair)).toBe(false);
+    expect(affectsEntities({ path: 'aggregations.by_pair', reason: 'entity bound', entities: 10, bound: 10 }, perPair)).toBe(true);
+    expect(affectsEntities(terms('aggregations.anything'), watch({ condition: { compare: { path: 'hits.total.value', op: 'gt', value: 5 } } }).condition)).toBe(true);
+    // an earlier chain step's cut feeds the later step's query
+    const chained = watch({ condition: { buckets: { path: 'inputs.successes.aggregations.ips.buckets[]', key: { 'source.ip': 'key' } } } }).condition;
+    expect(affectsEntities(terms('inputs.failures.aggregations.ips'), chained)).toBe(true);
+    expect(affectsEntities(terms('inputs.successes.aggregations.ips.buckets[].users'), chained)).toBe(false);
+    expect(affectsEntities({ path: 'inputs.firewall.hits', reason: 'join side size', hits: 100, total: 150, bound: 100 }, chained)).toBe(true);
+  });
+});
+
+/** A memory store that counts the calls the engine makes, to see that a window's alert reads and writes are batched. */
+class CountingAlertStore extends MemoryAlertStore {
+  readonly calls = { get: 0, getMany: 0, write: 0, writeMany: 0 };
+  override get(watchId: string, key: string) {
+    this.calls.get += 1;
+    return super.get(watchId, key);
+  }
+  override getMany(watchId: string, keys: readonly string[]) {
+    this.calls.getMany += 1;
+    return super.getMany(watchId, keys);
+  }
+  override write(record: AlertRecord, expected: Parameters<MemoryAlertStore['write']>[1]) {
+    this.calls.write += 1;
+    return super.write(record, expected);
+  }
+  override writeMany(writes: readonly AlertWrite[]) {
+    this.calls.writeMany += 1;
+    return super.writeMany(writes);
+  }
+}
+
 describe('alert life cycle per entity', () => {
   const scanner = { 'source.ip': '10.0.0.66', 'destination.ip': '10.0.0.1' };
   const other = { 'source.ip': '10.0.0.67', 'destination.ip': '10.0.0.1' };
@@ -139,17 +200,21 @@ describe('alert life cycle per entity', () => {
       window: { from: new Date(end - 30_000).toISOString(), to: new Date(end).toISOString() },
       hits: entities.length,
       matches: entities.map((entity) => ({ entity, entityKey: entityKey(entity), payload: { n: end } })),
+      truncated: [],
     };
   }
 
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+
   function setup(w: Watch) {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
-    const alerts = new MemoryAlertStore();
+    const alerts = new CountingAlertStore();
     const lines: string[] = [];
     const options: ApplyOptions = { alerts, writeState: true, sink: inline('execute', clock, (l) => lines.push(l)), clock };
-    const t0 = Date.parse('2026-01-01T00:00:00Z');
     const at = (seconds: number, ...entities: Record<string, unknown>[]) => applyWindow(w, evaluation(t0 + seconds * 1000, ...entities), options);
-    return { alerts, lines, at, options };
+    /** A window whose input was cut by `cut`. */
+    const truncatedAt = (seconds: number, cut: Truncation, ...entities: Record<string, unknown>[]) => applyWindow(w, { ...evaluation(t0 + seconds * 1000, ...entities), truncated: [cut] }, options);
+    return { alerts, lines, at, truncatedAt, options };
   }
 
   const statuses = (r: Awaited<ReturnType<ReturnType<typeof setup>['at']>>) => r.outcomes.map((o) => `${JSON.parse(o.entity_key ?? '{}')['source.ip'] ?? 'watch'}:${o.id}:${o.status}`);
@@ -179,6 +244,41 @@ describe('alert life cycle per entity', () => {
     const e = evaluation(Date.parse('2026-01-01T00:00:20Z'), scanner);
     const [a, b] = await Promise.all([applyWindow(w, e, opts), applyWindow(w, e, opts)]);
     expect([...a.outcomes, ...b.outcomes].map((o) => o.status).sort()).toEqual(['executed', 'skipped']);
+  });
+
+  it('a truncated window resolves nobody it did not see, and says how many it kept; a terms cut beside the path does not hold', async () => {
+    const { at, truncatedAt, alerts } = setup(watch({ on_resolve: { done: { type: 'log' } } }));
+    await at(10, scanner, other);
+    const bound: Truncation = { path: 'aggregations.by_pair', reason: 'entity bound', entities: 1, pages: 1, bound: 1, affects_entities: true };
+    const kept = await truncatedAt(20, bound, other);
+    expect(statuses(kept)).toEqual(['10.0.0.67:log:executed']);
+    expect(kept.keptActive).toBe(1);
+    expect((await alerts.get('test.portscan', entityKey(scanner)))?.value).toMatchObject({ state: 'new', last_window_to: '2026-01-01T00:00:10.000Z' });
+    const beside: Truncation = { path: 'aggregations.by_pair.buckets[].hosts', reason: 'terms sum_other_doc_count', other_docs: 3, buckets: 1, affects_entities: false };
+    const resolved = await truncatedAt(30, beside, other);
+    expect(statuses(resolved)).toEqual(['10.0.0.67:log:executed', '10.0.0.66:done:executed']);
+    expect(resolved.keptActive).toBe(0);
+  });
+
+  it('batches a window: one read and one write for all its alerts, whatever their number', async () => {
+    const { at, alerts } = setup(watch({ on_resolve: { done: { type: 'log' } } }));
+    const many = Array.from({ length: 1000 }, (_, i) => ({ 'source.ip': `10.1.${i >> 8}.${i & 255}`, 'destination.ip': '10.0.0.1' }));
+    expect((await at(10, ...many)).outcomes.filter((o) => o.status === 'executed')).toHaveLength(1000);
+    const second = (await at(20, ...many.slice(0, 500))).outcomes.map((o) => `${o.id}:${o.status}`);
+    expect([second.filter((o) => o === 'log:executed').length, second.filter((o) => o === 'done:executed').length]).toEqual([500, 500]);
+    expect(alerts.calls).toEqual({ get: 0, getMany: 2, write: 0, writeMany: 2 });
+    expect((await alerts.active('test.portscan')).length).toBe(500);
+  });
+
+  it('two runs racing on a batch: each entity is notified once, the loser re-reads each alert it lost', async () => {
+    const { alerts, options } = setup(watch());
+    const many = Array.from({ length: 50 }, (_, i) => ({ 'source.ip': `10.2.0.${i}`, 'destination.ip': '10.0.0.1' }));
+    const e = evaluation(t0 + 10_000, ...many);
+    const [a, b] = await Promise.all([applyWindow(watch(), e, options), applyWindow(watch(), e, options)]);
+    const outcomes = [...a.outcomes, ...b.outcomes];
+    expect(outcomes.filter((o) => o.status === 'executed').map((o) => o.entity_key).sort()).toEqual(many.map((m) => entityKey(m)).sort());
+    expect(outcomes.filter((o) => o.status === 'skipped')).toHaveLength(50);
+    expect(alerts.calls.get).toBe(50);
   });
 
   it('ack silences an entity until it resolves; silence holds until its time', async () => {

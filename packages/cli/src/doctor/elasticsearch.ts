@@ -1,6 +1,6 @@
 import { errors } from '@elastic/elasticsearch';
 import { redactUrl, type VigilConfig } from '@vigil/core';
-import { createElasticsearchClient, ElasticsearchDeliveryLedger, missingTemplates } from '@vigil/store';
+import { createElasticsearchClient, ElasticsearchDeliveryLedger, ElasticsearchHistoryStore, missingTemplates } from '@vigil/store';
 import { fail, ok, reason, warn, type CheckResult } from './check.ts';
 
 const START = 'start it (scripts/services up) or point VIGIL_ELASTICSEARCH_URL at a running cluster';
@@ -39,7 +39,9 @@ export async function checkElasticsearch(config: VigilConfig): Promise<CheckResu
         ? ok('indices', `templates for prefix "${config.indexPrefix}" installed`)
         : warn('indices', `${missing.length} index templates for prefix "${config.indexPrefix}" missing (${missing.join(', ')})`, 'run vigil setup'),
     );
-    results.push(await checkDeliveries(new ElasticsearchDeliveryLedger({ client, prefix: config.indexPrefix, url: config.elasticsearch.url })));
+    const stores = { client, prefix: config.indexPrefix, url: config.elasticsearch.url };
+    results.push(await checkDeliveries(new ElasticsearchDeliveryLedger(stores)));
+    results.push(await checkTruncations(new ElasticsearchHistoryStore(stores), new Date()));
     return results;
   } catch (err) {
     return [fail('elasticsearch', `${where}: ${reason(err)}`, START)];
@@ -54,4 +56,18 @@ async function checkDeliveries(ledger: ElasticsearchDeliveryLedger): Promise<Che
   const queued = await ledger.count({ statuses: ['queued'] });
   const summary = `${failed} notification(s) failed for good, ${queued} being delivered`;
   return failed === 0 ? ok('notifications', summary) : warn('notifications', summary, 'see vigil alerts list --undelivered, fix the action or its service; failed notifications are not retried');
+}
+
+const DAY_MS = 86_400_000;
+
+/** Watches whose runs cut their results in the last day (a warning: an entity beyond the cut may have gone unseen). */
+async function checkTruncations(history: ElasticsearchHistoryStore, now: Date): Promise<CheckResult> {
+  const watches = await history.truncatedSince(new Date(now.getTime() - DAY_MS).toISOString());
+  if (watches.length === 0) return ok('truncation', 'no watch run cut its results in the last day');
+  const listed = watches.map((w) => `${w.watch_id} (${w.runs} run(s), last ${w.last})`).join(', ');
+  return warn(
+    'truncation',
+    `${watches.length} watch(es) cut their results in the last day: ${listed}`,
+    'see truncated in vigil watch history <id>: page per-entity terms with composite, or raise input.search.paging.max_entities / max_pages',
+  );
 }

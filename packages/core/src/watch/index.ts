@@ -5,6 +5,7 @@ export {
   createWatchSchema,
   templateSchema,
   compareOps,
+  PAGING_DEFAULTS,
   severities,
   type ActionOptionsSchema,
   type Watch,
@@ -13,7 +14,8 @@ export {
   type WatchCondition,
   type WatchAction,
 } from './schema.ts';
-export { loadWatchFile, loadWatches, watchFilesUnder, expectedWatchId, type LoadedWatch } from './load.ts';
+export { loadWatchFile, loadWatches, watchFilesUnder, expectedWatchId, locatedWarnings, type LoadedWatch } from './load.ts';
+export { watchWarnings, type WatchWarning } from './warnings.ts';
 export type {
   Revision,
   Revised,
@@ -24,6 +26,10 @@ export type {
   ActionStatus,
   ActionOutcome,
   HistoryRecord,
+  Truncation,
+  TruncationReason,
+  TruncatedWatch,
+  AlertWrite,
   WatchRegistry,
   AlertQuery,
   AlertStore,

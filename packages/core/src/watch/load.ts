@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { VigilError, VigilValidationError } from '../errors.ts';
-import { loadValidated, parseLocated } from '../yaml.ts';
+import { formatLocated, VigilError, VigilValidationError } from '../errors.ts';
+import { formatPath, loadValidated, parseLocated } from '../yaml.ts';
 import type { Watch, WatchSchema } from './schema.ts';
+import { watchWarnings } from './warnings.ts';
 
 /** A validated watch and the file it came from. */
 export interface LoadedWatch {
@@ -76,4 +77,12 @@ export function loadWatches(paths: readonly string[], schema: WatchSchema): Load
 /** The id a watch file under a watch root should carry: `network/discovery_portscan.yaml` → `network.discovery_portscan`. */
 export function expectedWatchId(relativePath: string): string {
   return relativePath.replace(/\\/g, '/').replace(WATCH_FILE, '').split('/').filter(Boolean).join('.');
+}
+
+/** The {@link watchWarnings} of a loaded watch, one line each: `file:line: path: warning: message`. */
+export function locatedWarnings(loaded: LoadedWatch): string[] {
+  const warnings = watchWarnings(loaded.watch);
+  if (warnings.length === 0) return [];
+  const doc = parseLocated(loaded.file, readFileSync(loaded.file, 'utf8'));
+  return warnings.map((w) => formatLocated({ file: loaded.file, line: doc.lineOf(w.path), path: formatPath(w.path) }, `warning: ${w.message}`));
 }

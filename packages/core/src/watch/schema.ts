@@ -122,6 +122,30 @@ export const windowSchema = z
   // `size` always holds what a run searches; a `within` window is widened by the schedule step at the watch level
   .transform((w) => ({ ...w, size: w.size ?? (w.within as number) }));
 
+/** The bounds of composite-aggregation paging when a search does not set them: generous, reached only by a flood. */
+export const PAGING_DEFAULTS = { max_entities: 100_000, max_pages: 100 } as const;
+
+/**
+ * Bounds on paging: a search follows every top-level `composite` aggregation's `after_key` until its
+ * buckets are exhausted or a bound is reached; reaching one is recorded in history as truncated.
+ */
+export const pagingSchema = z.strictObject({
+  /** At most this many buckets (entities) per composite aggregation. */
+  max_entities: z
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe(`At most this many buckets (entities) per composite aggregation (default ${PAGING_DEFAULTS.max_entities}); reaching it is recorded as truncated.`),
+  /** At most this many requests per search (the first page included). */
+  max_pages: z
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe(`At most this many requests per search, the first page included (default ${PAGING_DEFAULTS.max_pages}); reaching it is recorded as truncated.`),
+});
+
 /** One Elasticsearch search, with the window's range filter added to `query`. */
 export const searchSchema = z.strictObject({
   /** Index patterns relative to the index prefix: `tcpdump-*` reads `<prefix>-tcpdump-*`. */
@@ -140,15 +164,34 @@ export const searchSchema = z.strictObject({
   /** Hits to return (default 0: aggregations only). */
   size: z.int().min(0).max(10_000).default(0).describe('Hits to return (default 0: aggregations only).'),
   sort: z.array(z.unknown()).optional(),
+  /**
+   * Bounds on following `composite` aggregations: every top-level composite is paged through
+   * (`after_key`) and its buckets merged into one array, so a per-entity condition sees every entity.
+   */
+  paging: pagingSchema
+    .optional()
+    .describe('Bounds on paging through top-level composite aggregations (every page is followed and merged into one buckets array).'),
 });
 
 const namedSearch = z.strictObject({ name: name('a search name'), search: searchSchema });
+
+const joinPairSchema = z.strictObject({ left: pathSchema, right: pathSchema });
 
 export const joinSchema = z.strictObject({
   left: namedSearch,
   right: namedSearch,
   /** Fields that must be equal on both sides, `{ left: host.hostname, right: host.hostname }`. */
-  on: z.array(z.strictObject({ left: pathSchema, right: pathSchema })).default([]).describe('Fields that must be equal on both sides.'),
+  on: z.array(joinPairSchema).default([]).describe('Fields that must be equal on both sides.'),
+  /**
+   * Fields that say where a hit was written from (sshd's `process.pid`). With them the join names one
+   * `source.ip` per left hit from the strongest evidence, or says it is ambiguous, instead of pairing
+   * every hit (watches/README.md, "Joins that name a source").
+   */
+  origin: z
+    .array(joinPairSchema)
+    .min(1)
+    .optional()
+    .describe("Fields that say where a hit was written from (sshd's process.pid): the join then names one source.ip per left hit, or says it is ambiguous."),
   /** Largest time difference between a left and a right hit that still joins them. */
   within: durationSchema({ description: 'Largest time difference between a left and a right hit that still pairs them.' }),
   /** The time field of both sides' hits. */

@@ -129,6 +129,56 @@ export interface HistoryRecord {
   error?: string;
   /** Windows dropped because they were older than the maximum catch-up. */
   skipped_windows?: number;
+  /** What the input's results left out (absent when nothing was cut): see {@link Truncation}. */
+  truncated?: Truncation[];
+  /**
+   * Active alerts that did not match but were left as they were, not resolved, because a truncation
+   * that may have cut entities (`affects_entities`) makes their absence no evidence.
+   */
+  kept_active?: number;
+}
+
+/** Why part of an input's result is missing. */
+export type TruncationReason =
+  /** A `terms` aggregation returned its `size` buckets and counted the rest in `sum_other_doc_count`. */
+  | 'terms sum_other_doc_count'
+  /** Paging a composite aggregation stopped at the search's `paging.max_entities`. */
+  | 'entity bound'
+  /** Paging a composite aggregation stopped at the search's `paging.max_pages`. */
+  | 'page bound'
+  /** A join side matched more hits than its `size` returned. */
+  | 'join side size';
+
+/**
+ * One cut in a window's input results, with its figures: history keeps them, `vigil watch run`
+ * prints them and `vigil doctor` lists the watches that had any in the last day.
+ */
+export interface Truncation {
+  /**
+   * Where in the payload, in condition-path form: `aggregations.by_source` (a top-level aggregation),
+   * `aggregations.by_pair.buckets[].hosts` (one figure for that aggregation under every bucket),
+   * `inputs.firewall.hits` (a join side).
+   */
+  path: string;
+  reason: TruncationReason;
+  /** `terms`: documents in the buckets not returned, summed over every parent bucket. */
+  other_docs?: number;
+  /** `terms` under a bucket level: how many parent buckets had theirs cut. */
+  buckets?: number;
+  /** Bounds: the composite buckets (entities) collected, and the pages requested, when paging stopped. */
+  entities?: number;
+  pages?: number;
+  /** The bound that was reached: `max_entities`, `max_pages`, or the join side's `size`. */
+  bound?: number;
+  /** Join side: hits returned, and how many matched. */
+  hits?: number;
+  total?: number;
+  /**
+   * True when entities may be missing from what the condition reads because of this cut (a level of
+   * its per-entity path, a bound, a join side; any cut for a whole-watch condition): no alert of the
+   * watch resolves in that window. A cut beside the path (a `terms` for the payload) is only reported.
+   */
+  affects_entities: boolean;
 }
 
 /** The source of truth for watch definitions and their status. */
@@ -150,12 +200,31 @@ export interface AlertQuery {
   limit?: number;
 }
 
+/** One write of a batch ({@link AlertStore.writeMany}): the record, and what must be stored before it. */
+export interface AlertWrite {
+  record: AlertRecord;
+  /** `'create'`: no alert of this entity may exist yet; a revision: the stored one must still be it. */
+  expected: Revision | 'create';
+}
+
 export interface AlertStore {
   /** Alerts of a watch (any state) whose `pending_notifications` is not empty, with revisions. */
   withPendingNotifications(watchId: string): Promise<Revised<AlertRecord>[]>;
   get(watchId: string, entityKey: string): Promise<Revised<AlertRecord> | undefined>;
+  /**
+   * The stored alerts of these entities of a watch, by entity key (an entity without one is absent),
+   * read as `get` reads (realtime), in one request per few thousand keys (`_mget`).
+   */
+  getMany(watchId: string, entityKeys: readonly string[]): Promise<Map<string, Revised<AlertRecord>>>;
   /** Writes a record; `expected: 'create'` fails with conflict if it exists, a revision if it changed. */
   write(record: AlertRecord, expected: Revision | 'create'): Promise<'ok' | 'conflict'>;
+  /**
+   * Writes many records, each a compare-and-set exactly like {@link write}, in one request per few
+   * thousand records (`_bulk` with `create` or `if_seq_no`/`if_primary_term` per document). One
+   * result per write, in order; a conflict on one leaves the others alone. Once it returns, `active`
+   * and `list` see every write that succeeded. Any failure other than a conflict throws.
+   */
+  writeMany(writes: readonly AlertWrite[]): Promise<('ok' | 'conflict')[]>;
   /** Alerts in state new or ongoing for a watch, with revisions (to resolve them). */
   active(watchId: string): Promise<Revised<AlertRecord>[]>;
   list(query: AlertQuery): Promise<AlertRecord[]>;
@@ -169,6 +238,17 @@ export interface HistoryStore {
   listAttempts(watchId: string, options?: { limit?: number; notificationId?: string }): Promise<DeliveryAttempt[]>;
   /** Newest first. */
   list(watchId: string, options?: { limit?: number; from?: string }): Promise<HistoryRecord[]>;
+  /** The watches with runs that started at or after `from` (ISO) and recorded a truncation, by watch id. */
+  truncatedSince(from: string): Promise<TruncatedWatch[]>;
+}
+
+/** A watch whose runs recorded truncations ({@link HistoryStore.truncatedSince}). */
+export interface TruncatedWatch {
+  watch_id: string;
+  /** Runs (windows) with a truncation. */
+  runs: number;
+  /** The newest of them: when it started (ISO). */
+  last: string;
 }
 
 /** Where a notification stands: queued (attempts may be under way), delivered, or failed for good. */
@@ -229,6 +309,8 @@ export interface DeliveryQuery {
 export interface DeliveryLedger {
   /** Creates the record unless one with its id exists (then the stored one is kept). */
   open(record: DeliveryRecord): Promise<'created' | 'exists'>;
+  /** {@link open} for many records, in one request per few thousand (`_bulk` of creates): one result per record, in order. */
+  openMany(records: readonly DeliveryRecord[]): Promise<('created' | 'exists')[]>;
   get(id: string): Promise<DeliveryRecord | undefined>;
   /** The records that exist among `ids`. */
   getMany(ids: readonly string[]): Promise<Map<string, DeliveryRecord>>;

@@ -10,7 +10,7 @@
 import type { AuthFields } from './match.ts';
 import { classify } from './messages.ts';
 import { toFields } from './match.ts';
-import { decodePam } from './pam.ts';
+import { decodePam, isPamSummary } from './pam.ts';
 
 export type { AuthDetails, AuthFields, AuthMatch } from './match.ts';
 export { decodePam, isPamTag } from './pam.ts';
@@ -46,7 +46,7 @@ export function isSshdProgram(program: string): boolean {
 export function decodeSshd(program: string, message: string): AuthFields {
   if (program === 'sshd(pam_unix)') return decodePam(program, message) ?? { event: { dataset: 'auth' } };
   const { text, preauth } = normalize(message);
-  if (text.startsWith('pam_')) return decodePam(program, text) ?? { event: { dataset: 'auth' } };
+  if (text.startsWith('pam_') || isPamSummary(text)) return decodePam(program, text) ?? { event: { dataset: 'auth' } };
   const match = classify(text, preauth);
   return match === undefined ? { event: { dataset: 'auth' } } : toFields(match, 'sshd');
 }

@@ -96,6 +96,18 @@ function withoutProto(m: string): number {
   return m.endsWith(' ssh') ? m.length - 4 : m.length;
 }
 
+/**
+ * `event.type` of a companion line: one that reports an attempt another line already stands for
+ * (README.md, "Attempts"). Only `start` lines are tagged `auth_success`/`auth_failure`.
+ */
+const companion = (): string[] => ['info'];
+
+/**
+ * sshd logs a failed keyboard-interactive attempt through PAM as `error: PAM: ...` every time, and
+ * `Failed keyboard-interactive/pam` only for invalid users or once half of MaxAuthTries is used up.
+ */
+const PAM_KBDINT = 'keyboard-interactive/pam';
+
 const INVALID = 'invalid user ';
 const ILLEGAL = 'illegal user ';
 
@@ -128,8 +140,10 @@ function loginAttempt(m: string, sp: number, preauth: boolean): AuthMatch | unde
   if (found.signature !== undefined) d.signature = found.signature;
   const match: AuthMatch = { action: 'ssh_login', category: 'authentication', type: ['start'], user: m.slice(userStart, found.start), addr: found.addr, port: found.port, details: d };
   if (m.charCodeAt(0) === 65) match.outcome = 'success';
-  else if (m.charCodeAt(0) === 70) match.outcome = 'failure';
-  else {
+  else if (m.charCodeAt(0) === 70) {
+    match.outcome = 'failure';
+    if (d.method === PAM_KBDINT) match.type = companion();
+  } else {
     match.action = 'ssh_auth_postponed';
     match.type = ['info'];
   }
@@ -170,7 +184,8 @@ function invalidUser(m: string, preauth: boolean): AuthMatch | undefined {
   if (!m.startsWith('Invalid user ') && !m.startsWith('Illegal user ')) return undefined;
   const f = addrMaybePortAtEnd(m, m.length, ' from ');
   if (f === undefined || f.start < 12) return undefined;
-  return { action: 'ssh_invalid_user', category: 'authentication', type: ['start'], outcome: 'failure', user: m.slice(13, Math.max(13, f.start)), addr: f.addr, port: f.port, details: details(preauth, { invalid_user: true }) };
+  // once per connection, at its first request: each attempt then logs `Failed ... for invalid user`
+  return { action: 'ssh_invalid_user', category: 'authentication', type: companion(), outcome: 'failure', user: m.slice(13, Math.max(13, f.start)), addr: f.addr, port: f.port, details: details(preauth, { invalid_user: true }) };
 }
 
 /** `input_userauth_request: invalid user <user>`: follows `Invalid user`, so informational. */
@@ -185,7 +200,8 @@ function userNotAllowed(m: string, preauth: boolean): AuthMatch | undefined {
   const at = m.lastIndexOf(' not allowed because ');
   if (at < 5) return undefined;
   const f = addrAtEnd(m, at, ' from ', false);
-  const match: AuthMatch = { action: 'ssh_user_not_allowed', category: 'authentication', type: ['start'], outcome: 'failure', user: m.slice(5, at), details: details(preauth, { reason: m.slice(at + 1) }) };
+  // like `Invalid user`: each attempt then logs `Failed ... for invalid user`
+  const match: AuthMatch = { action: 'ssh_user_not_allowed', category: 'authentication', type: companion(), outcome: 'failure', user: m.slice(5, at), details: details(preauth, { reason: m.slice(at + 1) }) };
   if (f !== undefined && f.start >= 4) {
     match.user = m.slice(5, Math.max(5, f.start));
     match.addr = f.addr;
@@ -197,7 +213,8 @@ function userNotAllowed(m: string, preauth: boolean): AuthMatch | undefined {
 function rootRefused(m: string, preauth: boolean): AuthMatch | undefined {
   const f = addrMaybePortAtEnd(m, m.length, ' FROM ');
   if (f === undefined || f.start !== 18 || !m.startsWith('ROOT LOGIN REFUSED')) return undefined;
-  return { action: 'ssh_root_login_refused', category: 'authentication', type: ['start'], outcome: 'failure', user: 'root', addr: f.addr, port: f.port, details: details(preauth) };
+  // the attempt itself is then logged as `Failed <method> for root`
+  return { action: 'ssh_root_login_refused', category: 'authentication', type: companion(), outcome: 'failure', user: 'root', addr: f.addr, port: f.port, details: details(preauth) };
 }
 
 /** `error: PAM: <what> for [illegal user ]<user> from <host>[ via <local ip>]`. */

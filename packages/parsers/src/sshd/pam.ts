@@ -6,7 +6,8 @@ import type { AuthDetails, AuthFields, AuthMatch } from './match.ts';
 import { toFields } from './match.ts';
 
 interface PamOrigin {
-  module: string;
+  /** The module that wrote the line; absent when libpam writes for a module (`PAM 2 more ...`). */
+  module?: string;
   service?: string;
   pamType?: string;
   /** Index in the message where the module's own text starts. */
@@ -21,7 +22,8 @@ export function decodePam(program: string, message: string): AuthFields | undefi
   message = trimEnd(message);
   const origin = pamOrigin(program, message);
   if (origin === undefined) return undefined;
-  const d: AuthDetails = { module: origin.module };
+  const d: AuthDetails = {};
+  if (origin.module !== undefined) d.module = origin.module;
   if (origin.service !== undefined) d.service = origin.service;
   if (origin.pamType !== undefined) d.pam_type = origin.pamType;
   const match = classifyPam(message, origin.at, d);
@@ -33,7 +35,17 @@ export function isPamTag(program: string): boolean {
   return program.endsWith(')') && program.indexOf('(pam_') > 0;
 }
 
+/**
+ * True for libpam's own summary, `PAM 2 more authentication failures; logname= ...` (written under
+ * the program's tag when the handle ends, after several failed attempts on one connection).
+ */
+export function isPamSummary(message: string): boolean {
+  const c = message.charCodeAt(4);
+  return message.startsWith('PAM ') && c >= 48 && c <= 57;
+}
+
 function pamOrigin(program: string, message: string): PamOrigin | undefined {
+  if (isPamSummary(message)) return { at: 4 };
   if (message.startsWith('pam_')) {
     const open = message.indexOf('(');
     if (open === -1 || open > 40) return undefined;
@@ -59,18 +71,26 @@ function classifyPam(m: string, at: number, d: AuthDetails): AuthMatch | undefin
   }
   let k = at;
   while (k < m.length && k - at < 4 && m.charCodeAt(k) >= 48 && m.charCodeAt(k) <= 57) k++;
-  if (k > at && m.startsWith(' more authentication failures; ', k)) {
+  const summary = m.startsWith(' more authentication failures; ', k) ? 31 : m.startsWith(' more authentication failure; ', k) ? 30 : 0;
+  if (k > at && summary > 0) {
     d.more_failures = Number(m.slice(at, k));
-    const match = authFailure(m, k + 31, d);
+    const match = authFailure(m, k + summary, d);
     match.type = ['info']; // a summary of failures already logged one by one
     return match;
   }
   return undefined;
 }
 
+/**
+ * Services that log each attempt themselves: their PAM failure line is a companion (type `info`, no
+ * tag) of that line (sshd: `Failed password`, `error: PAM: ...`), see README.md "Attempts".
+ */
+const SELF_LOGGING_SERVICES = new Set(['sshd']);
+
 /** `logname= uid=0 euid=0 tty=ssh ruser=<r> rhost=<host>[  user=<u>]`. */
 function authFailure(m: string, at: number, d: AuthDetails): AuthMatch {
-  const match: AuthMatch = { action: 'pam_auth_failure', category: 'authentication', type: ['start'], outcome: 'failure', details: d };
+  const type = d.service !== undefined && SELF_LOGGING_SERVICES.has(d.service) ? ['info'] : ['start'];
+  const match: AuthMatch = { action: 'pam_auth_failure', category: 'authentication', type, outcome: 'failure', details: d };
   const tty = valueOf(m, 'tty=', at);
   if (tty !== undefined && tty !== '') d.tty = tty;
   const ruserAt = m.indexOf('ruser=', at);

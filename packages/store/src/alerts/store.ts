@@ -1,10 +1,19 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { alertId, type AlertQuery, type AlertRecord, type AlertStore, type Revised, type Revision } from '@vigil/core';
+import { alertId, VigilError, type AlertQuery, type AlertRecord, type AlertStore, type AlertWrite, type Revised, type Revision } from '@vigil/core';
 import { systemIndex } from '../indices.ts';
-import { failure, isConflict, request, searchAll, type StoreOptions } from '../state/elasticsearch.ts';
+import { bulkItemOutcome, chunks, failure, isConflict, request, searchAll, type StoreOptions } from '../state/elasticsearch.ts';
 import { ackAlerts, silenceAlert, type AlertControls } from './control.ts';
 
 const ACTIVE = ['new', 'ongoing'] as const;
+/** Documents per `_mget` or `_bulk` request of the batch methods: a few MB each. */
+const BATCH = 5_000;
+
+/** The bulk action line of one compare-and-set write. */
+function bulkAction(index: string, write: AlertWrite): estypes.BulkOperationContainer {
+  const target = { _index: index, _id: alertId(write.record.watch_id, write.record.entity_key) };
+  return write.expected === 'create' ? { create: target } : { index: { ...target, if_seq_no: write.expected.seqNo, if_primary_term: write.expected.primaryTerm } };
+}
+
 /** Newest activity first; watch and entity make the order total (needed to page with search_after). */
 const LIST_SORT: estypes.Sort = [{ last_seen: 'desc' }, { watch_id: 'asc' }, { entity_key: 'asc' }];
 
@@ -32,6 +41,37 @@ export class ElasticsearchAlertStore implements AlertStore, AlertControls {
     const doc = await request(this.#options, `reading alert ${id}`, () => this.#options.client.get<AlertRecord>({ index: this.#index, id }, { ignore: [404] }));
     if (!doc.found || doc._source === undefined) return undefined;
     return { value: doc._source, revision: { seqNo: doc._seq_no as number, primaryTerm: doc._primary_term as number } };
+  }
+
+  async getMany(watchId: string, entityKeys: readonly string[]): Promise<Map<string, Revised<AlertRecord>>> {
+    const found = new Map<string, Revised<AlertRecord>>();
+    for (const keys of chunks(entityKeys, BATCH)) {
+      const doing = `reading ${keys.length} alerts of watch ${watchId}`;
+      const { docs } = await request(this.#options, doing, () => this.#options.client.mget<AlertRecord>({ index: this.#index, ids: keys.map((k) => alertId(watchId, k)) }));
+      for (const doc of docs) {
+        if ('error' in doc) {
+          // before the first alert write (or `vigil setup`) there is no index: nothing is stored yet
+          if (doc.error.type === 'index_not_found_exception') continue;
+          throw new VigilError('SERVICE_REJECTED', `elasticsearch refused ${doing}: ${doc.error.reason ?? doc.error.type}`);
+        }
+        if (doc.found && doc._source !== undefined) found.set(doc._source.entity_key, { value: doc._source, revision: { seqNo: doc._seq_no as number, primaryTerm: doc._primary_term as number } });
+      }
+    }
+    return found;
+  }
+
+  async writeMany(writes: readonly AlertWrite[]): Promise<('ok' | 'conflict')[]> {
+    const results: ('ok' | 'conflict')[] = [];
+    for (const batch of chunks(writes, BATCH)) results.push(...(await this.#bulk(batch)));
+    return results;
+  }
+
+  /** One `_bulk` of compare-and-set writes, refreshed once at its end (as `write` refreshes each). */
+  async #bulk(writes: readonly AlertWrite[]): Promise<('ok' | 'conflict')[]> {
+    const doing = `storing ${writes.length} alerts`;
+    const operations = writes.flatMap((w) => [bulkAction(this.#index, w), w.record]);
+    const response = await request(this.#options, doing, () => this.#options.client.bulk({ operations, refresh: true }));
+    return response.items.map((item) => bulkItemOutcome(item.create ?? item.index, doing));
   }
 
   async write(record: AlertRecord, expected: Revision | 'create'): Promise<'ok' | 'conflict'> {

@@ -1,7 +1,10 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { DeliveryLedger, DeliveryQuery, DeliveryRecord } from '@vigil/core';
 import { systemIndex } from '../indices.ts';
-import { failure, isConflict, request, type StoreOptions } from '../state/elasticsearch.ts';
+import { bulkItemOutcome, chunks, failure, isConflict, request, type StoreOptions } from '../state/elasticsearch.ts';
+
+/** Records per `_bulk` of {@link ElasticsearchDeliveryLedger.openMany}. */
+const OPEN_BATCH = 5_000;
 
 /**
  * The delivery ledger in `<prefix>-deliveries`, `_id` = notification id. `open` is a create, so
@@ -26,6 +29,20 @@ export class ElasticsearchDeliveryLedger implements DeliveryLedger {
       if (isConflict(err)) return 'exists';
       throw failure(this.#options, `recording notification ${record.id}`, err);
     }
+  }
+
+  async openMany(records: readonly DeliveryRecord[]): Promise<('created' | 'exists')[]> {
+    const results: ('created' | 'exists')[] = [];
+    for (const batch of chunks(records, OPEN_BATCH)) results.push(...(await this.#create(batch)));
+    return results;
+  }
+
+  /** One `_bulk` of creates: an existing record (409) is kept; any other refusal throws. */
+  async #create(records: readonly DeliveryRecord[]): Promise<('created' | 'exists')[]> {
+    const doing = `recording ${records.length} notification(s)`;
+    const operations = records.flatMap((r) => [{ create: { _index: this.#index, _id: r.id } }, r]);
+    const response = await request(this.#options, doing, () => this.#options.client.bulk({ operations }));
+    return response.items.map((item) => (bulkItemOutcome(item.create, doing) === 'ok' ? 'created' : 'exists'));
   }
 
   async get(id: string): Promise<DeliveryRecord | undefined> {

@@ -1,9 +1,18 @@
-import type { DeliveryAttempt, HistoryRecord, HistoryStore } from '@vigil/core';
+import type { estypes } from '@elastic/elasticsearch';
+import type { DeliveryAttempt, HistoryRecord, HistoryStore, TruncatedWatch } from '@vigil/core';
 import { dailySystemIndex } from '../indices.ts';
 import { request, type StoreOptions } from '../state/elasticsearch.ts';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
+/** Watches per page of {@link ElasticsearchHistoryStore.truncatedSince}'s composite aggregation. */
+const WATCH_PAGE = 1_000;
+
+interface TruncatedBucket {
+  key: { watch: string };
+  doc_count: number;
+  last: { value: number | null };
+}
 
 /**
  * Run history in daily indices `<prefix>-watch-history-YYYY.MM.DD`, dated by the record's
@@ -43,6 +52,26 @@ export class ElasticsearchHistoryStore implements HistoryStore {
       });
     });
     return found.hits.hits.flatMap((h) => (h._source === undefined ? [] : [h._source]));
+  }
+
+  /** Every watch, paged through a composite aggregation on `watch_id`, in id order. */
+  async truncatedSince(from: string): Promise<TruncatedWatch[]> {
+    const { client } = this.#options;
+    const query = { bool: { filter: [{ range: { '@timestamp': { gte: from } } }, { exists: { field: 'truncated.reason' } }] } };
+    const found: TruncatedWatch[] = [];
+    await request(this.#options, 'reading the watches whose runs were truncated', async () => {
+      await client.indices.refresh({ index: this.#pattern, ignore_unavailable: true, allow_no_indices: true });
+      let after: estypes.AggregationsCompositeAggregateKey | undefined;
+      do {
+        const composite = { size: WATCH_PAGE, sources: [{ watch: { terms: { field: 'watch_id' } } }], ...(after === undefined ? {} : { after }) };
+        const page = await client.search({ index: this.#pattern, size: 0, query, aggs: { by_watch: { composite, aggs: { last: { max: { field: '@timestamp' } } } } }, ignore_unavailable: true, allow_no_indices: true });
+        const agg = page.aggregations?.by_watch as estypes.AggregationsCompositeAggregate | undefined;
+        const buckets = (agg?.buckets ?? []) as unknown as TruncatedBucket[];
+        for (const b of buckets) found.push({ watch_id: b.key.watch, runs: b.doc_count, last: new Date(b.last.value ?? 0).toISOString() });
+        after = buckets.length < WATCH_PAGE ? undefined : agg?.after_key;
+      } while (after !== undefined);
+    });
+    return found;
   }
 
   async recordAttempt(entry: DeliveryAttempt): Promise<void> {

@@ -1,4 +1,4 @@
-import { alertId, type AlertQuery, type AlertRecord, type AlertStore, type Revised, type Revision } from '@vigil/core';
+import { alertId, type AlertQuery, type AlertRecord, type AlertStore, type AlertWrite, type Revised, type Revision } from '@vigil/core';
 import { ackAlerts, silenceAlert, type AlertControls } from '../alerts/control.ts';
 
 interface Entry {
@@ -22,7 +22,25 @@ export class MemoryAlertStore implements AlertStore, AlertControls {
     return entry === undefined ? undefined : revised(entry);
   }
 
+  async getMany(watchId: string, entityKeys: readonly string[]): Promise<Map<string, Revised<AlertRecord>>> {
+    const found = new Map<string, Revised<AlertRecord>>();
+    for (const key of entityKeys) {
+      const entry = this.#alerts.get(alertId(watchId, key));
+      if (entry !== undefined) found.set(key, revised(entry));
+    }
+    return found;
+  }
+
   async write(record: AlertRecord, expected: Revision | 'create'): Promise<'ok' | 'conflict'> {
+    return this.#write(record, expected);
+  }
+
+  /** Each write checked and applied in order, with no other call in between (one `_bulk` of the real store). */
+  async writeMany(writes: readonly AlertWrite[]): Promise<('ok' | 'conflict')[]> {
+    return writes.map((w) => this.#write(w.record, w.expected));
+  }
+
+  #write(record: AlertRecord, expected: Revision | 'create'): 'ok' | 'conflict' {
     const id = alertId(record.watch_id, record.entity_key);
     const entry = this.#alerts.get(id);
     const matches = expected === 'create' ? entry === undefined : entry !== undefined && entry.seqNo === expected.seqNo && expected.primaryTerm === 1;

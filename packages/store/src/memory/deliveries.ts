@@ -10,6 +10,12 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return 'created';
   }
 
+  async openMany(records: readonly DeliveryRecord[]): Promise<('created' | 'exists')[]> {
+    const results: ('created' | 'exists')[] = [];
+    for (const record of records) results.push(await this.open(record));
+    return results;
+  }
+
   async get(id: string): Promise<DeliveryRecord | undefined> {
     const record = this.#records.get(id);
     return record === undefined ? undefined : structuredClone(record);

@@ -1,4 +1,4 @@
-import type { DeliveryAttempt, HistoryRecord, HistoryStore } from '@vigil/core';
+import type { DeliveryAttempt, HistoryRecord, HistoryStore, TruncatedWatch } from '@vigil/core';
 
 
 /** An in-memory {@link HistoryStore}: same order (newest `@timestamp`, then newest window) and limits. */
@@ -17,6 +17,18 @@ export class MemoryHistoryStore implements HistoryStore {
       .sort((a, b) => Date.parse(b['@timestamp']) - Date.parse(a['@timestamp']) || Date.parse(b.window.to) - Date.parse(a.window.to))
       .slice(0, Math.min(Math.max(options.limit ?? 100, 0), 10_000))
       .map((r) => structuredClone(r));
+  }
+
+  async truncatedSince(from: string): Promise<TruncatedWatch[]> {
+    const byWatch = new Map<string, TruncatedWatch>();
+    for (const r of this.#records) {
+      if ((r.truncated?.length ?? 0) === 0 || Date.parse(r['@timestamp']) < Date.parse(from)) continue;
+      const seen = byWatch.get(r.watch_id) ?? { watch_id: r.watch_id, runs: 0, last: r['@timestamp'] };
+      byWatch.set(r.watch_id, { ...seen, runs: seen.runs + 1, last: Date.parse(r['@timestamp']) > Date.parse(seen.last) ? r['@timestamp'] : seen.last });
+    }
+    return [...byWatch.values()]
+      .sort((a, b) => (a.watch_id < b.watch_id ? -1 : a.watch_id > b.watch_id ? 1 : 0))
+      .map((w) => ({ ...w, last: new Date(w.last).toISOString() }));
   }
 
   async recordAttempt(entry: DeliveryAttempt): Promise<void> {

@@ -1,5 +1,5 @@
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
-import type { VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core';
 import { elasticsearchError } from '../client.ts';
 
 /** What every Elasticsearch-backed store is built from. */
@@ -75,4 +75,23 @@ export async function searchAll<T>(
     if (page.hits.hits.length < pageSize || last?.sort === undefined) return out;
     after = last.sort;
   }
+}
+
+/**
+ * What one item of a `_bulk` of compare-and-set writes came to: `ok` (2xx) or `conflict` (409: the
+ * document exists, or changed since its revision); any other answer throws, transient for 429 and 5xx.
+ */
+export function bulkItemOutcome(item: estypes.BulkResponseItem | undefined, doing: string): 'ok' | 'conflict' {
+  const status = item?.status ?? 0;
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 409) return 'conflict';
+  const code = status === 429 || status >= 500 || status === 0 ? 'SERVICE_UNAVAILABLE' : 'SERVICE_REJECTED';
+  throw new VigilError(code, `elasticsearch answered ${status} to ${doing} (document ${item?._id ?? '?'}): ${item?.error?.reason ?? item?.error?.type ?? 'no reason given'}`);
+}
+
+/** `items` in consecutive slices of at most `size`: the requests of a batch operation. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

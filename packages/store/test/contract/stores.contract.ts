@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { entityKey, type AlertStore, type HistoryStore, type WatchRegistry } from '@vigil/core';
+import { entityKey, type AlertStore, type HistoryStore, type Truncation, type WatchRegistry } from '@vigil/core';
 import { silenceWatch, type AlertControls } from '../../src/index.ts';
 import { testAlert, testHistory, testWatch } from './fixtures.ts';
 
@@ -118,6 +118,41 @@ export function describeStoreContract(label: string, make: () => Promise<StoreFi
         expect(await s.alerts.get(watchId, entityKey({ other: 1 }))).toBeUndefined();
       });
 
+      it('reads and writes many alerts at once, each write a compare-and-set of its own', async () => {
+        const watchId = freshId('batch');
+        const [k1, k2, k3, k4] = [1, 2, 3, 4].map((n) => entityKey({ n })) as [string, string, string, string];
+        expect(await s.alerts.getMany(watchId, [k1, k2])).toEqual(new Map());
+        expect(await s.alerts.writeMany([1, 2, 3].map((n) => ({ record: testAlert(watchId, { n }, entityKey({ n })), expected: 'create' as const })))).toEqual(['ok', 'ok', 'ok']);
+        const stored = await s.alerts.getMany(watchId, [k1, k2, k3, k4]);
+        expect([...stored.keys()].sort()).toEqual([k1, k2, k3].sort());
+        expect(stored.get(k2)?.value).toEqual(testAlert(watchId, { n: 2 }, k2));
+        const [first, third] = [stored.get(k1)!, stored.get(k3)!];
+        expect(await s.alerts.write({ ...first.value, count: 5 }, first.revision)).toBe('ok');
+        // a stale revision and a create of an existing alert lose; the others win, whatever their place in the batch
+        const results = await s.alerts.writeMany([
+          { record: { ...first.value, count: 9 }, expected: first.revision },
+          { record: { ...third.value, state: 'ongoing', count: 2 }, expected: third.revision },
+          { record: testAlert(watchId, { n: 2 }, k2, { count: 7 }), expected: 'create' },
+          { record: testAlert(watchId, { n: 4 }, k4), expected: 'create' },
+        ]);
+        expect(results).toEqual(['conflict', 'ok', 'conflict', 'ok']);
+        const after = await s.alerts.getMany(watchId, [k1, k2, k3, k4]);
+        expect([k1, k2, k3, k4].map((k) => after.get(k)?.value.count)).toEqual([5, 1, 2, 1]);
+        // visible to active() as soon as writeMany returns
+        expect((await s.alerts.active(watchId)).map((a) => a.value.entity_key).sort()).toEqual([k1, k2, k3, k4].sort());
+      });
+
+      it('reads and writes thousands of alerts in one call each (several requests underneath)', async () => {
+        const watchId = freshId('many');
+        const keys = Array.from({ length: 6_000 }, (_, n) => entityKey({ n }));
+        expect(await s.alerts.writeMany(keys.map((key, n) => ({ record: testAlert(watchId, { n }, key), expected: 'create' as const })))).toEqual(keys.map(() => 'ok'));
+        const stored = await s.alerts.getMany(watchId, keys);
+        expect(stored.size).toBe(keys.length);
+        const results = await s.alerts.writeMany(keys.map((key) => ({ record: { ...stored.get(key)!.value, state: 'resolved' as const }, expected: stored.get(key)!.revision })));
+        expect(results.filter((r) => r === 'ok')).toHaveLength(keys.length);
+        expect(await s.alerts.active(watchId)).toEqual([]);
+      }, 60_000);
+
       it('sees its own writes in active() at once, new and ongoing only, for that watch only', async () => {
         const watchId = freshId('active');
         const keys = ['a', 'b', 'c'].map((h) => entityKey({ 'source.ip': `198.51.100.${h.charCodeAt(0)}`, host: h }));
@@ -181,6 +216,20 @@ export function describeStoreContract(label: string, make: () => Promise<StoreFi
         expect((await s.history.list(watchId, { from: '2026-11-22T00:00:00.000Z' })).map((r) => r.started)).toEqual([starts[2], starts[1]]);
         expect((await s.history.list(watchId))[0]).toEqual(testHistory(watchId, starts[2]!));
         expect(await s.history.list(freshId('none'))).toEqual([]);
+      });
+
+      it('keeps what a run left out, and lists the watches whose runs were truncated since a time', async () => {
+        const [cutting, earlier] = [freshId('cut'), freshId('cut-earlier')];
+        const cut: Truncation = { path: 'aggregations.by_pair', reason: 'entity bound', entities: 10, pages: 1, bound: 10, affects_entities: true };
+        const terms: Truncation = { path: 'aggregations.by_pair.buckets[].hosts', reason: 'terms sum_other_doc_count', other_docs: 1234, buckets: 17, affects_entities: false };
+        await s.history.record(testHistory(cutting, '2026-11-22T10:00:00.000Z', { truncated: [cut] }));
+        await s.history.record(testHistory(cutting, '2026-11-22T10:00:10.000Z', { truncated: [cut, terms], kept_active: 3 }));
+        await s.history.record(testHistory(cutting, '2026-11-22T10:00:20.000Z'));
+        await s.history.record(testHistory(earlier, '2026-11-21T10:00:00.000Z', { truncated: [cut] }));
+        expect((await s.history.list(cutting))[1]).toEqual(testHistory(cutting, '2026-11-22T10:00:10.000Z', { truncated: [cut, terms], kept_active: 3 }));
+        const since = await s.history.truncatedSince('2026-11-22T00:00:00.000Z');
+        expect(since.filter((w) => [cutting, earlier].includes(w.watch_id))).toEqual([{ watch_id: cutting, runs: 2, last: '2026-11-22T10:00:10.000Z' }]);
+        expect((await s.history.truncatedSince('2026-11-21T00:00:00.000Z')).filter((w) => w.watch_id === earlier)).toEqual([{ watch_id: earlier, runs: 1, last: '2026-11-21T10:00:00.000Z' }]);
       });
     });
   });

@@ -72,7 +72,7 @@ const once = (port) => new Promise((resolve, reject) => {
 `;
 
 /** Resolves when `child`'s `stream` has printed text matching `pattern`; rejects if it exits or times out first. */
-function waitForOutput(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, what: string, timeoutMs: number): Promise<void> {
+export function waitForOutput(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, what: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     let other = '';

@@ -2,3 +2,4 @@ export { capturePortScan, type PortScanCapture, type PortScanOptions } from './c
 export { createNetnsPair, type NetnsEnd, type NetnsPair, type NetnsPairOptions, type RunResult } from './pair.ts';
 export { findTool, requireRoot } from './tools.ts';
 export { createFirewallLab, requireTools, SBIN_PATH, type FirewallLab } from './firewall.ts';
+export { createSshdLab, type SshdLab, type SshdLabOptions, type SshLogin, type SshLoginResult } from './sshd.ts';

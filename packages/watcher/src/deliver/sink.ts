@@ -80,10 +80,14 @@ export function queuedRecord(n: Notification, now: Date, deadlineMs: number): De
 
 export const DEFAULT_DELIVERY_DEADLINE_MS = 3_600_000;
 
+/** Jobs per `addBulk` (one Redis transaction each). */
+const ENQUEUE_BATCH = 1_000;
+
 /**
  * The durable path of scheduled runs: each notification gets its ledger record, then a job on the
- * delivery queue whose id is the notification id (BullMQ ignores a second add of a live id). A
- * delivery worker sends it, with retries; this run does not wait for the send.
+ * delivery queue whose id is the notification id (BullMQ ignores a second add of a live id); a
+ * window's notifications come in one submit, so records go in one `_bulk` and jobs in `addBulk`s. A
+ * delivery worker sends each, with retries; this run does not wait for the send.
  */
 export class QueuedSink implements NotificationSink {
   readonly durable = true;
@@ -97,23 +101,27 @@ export class QueuedSink implements NotificationSink {
     return this.#options.deadlineMs ?? DEFAULT_DELIVERY_DEADLINE_MS;
   }
 
+  /** All ledger records first (in bulk), then all jobs: a crash in between leaves records the sweep re-queues. */
   async submit(notifications: readonly Notification[]): Promise<ActionOutcome[]> {
     crashPoint('after_state_write');
-    const outcomes: ActionOutcome[] = [];
-    for (const n of notifications) {
-      await this.#options.ledger.open(queuedRecord(n, this.#options.clock.now(), this.deadlineMs));
-      await this.enqueue(n);
-      outcomes.push({ ...outcomeBase(n), status: 'queued', detail: { notification_id: n.id } });
-    }
-    return outcomes;
+    if (notifications.length === 0) return [];
+    const now = this.#options.clock.now();
+    await this.#options.ledger.openMany(notifications.map((n) => queuedRecord(n, now, this.deadlineMs)));
+    for (let i = 0; i < notifications.length; i += ENQUEUE_BATCH) await this.#enqueueAll(notifications.slice(i, i + ENQUEUE_BATCH));
+    return notifications.map((n) => ({ ...outcomeBase(n), status: 'queued', detail: { notification_id: n.id } }));
   }
 
   /** Adds the delivery job (a no-op while a job with this id exists); Redis away is transient (the run is retried, the sweep re-queues). */
   async enqueue(n: Notification): Promise<void> {
+    await this.#enqueueAll([n]);
+  }
+
+  async #enqueueAll(notifications: readonly Notification[]): Promise<void> {
     try {
-      await this.#options.queue.add(DELIVERY_JOB, n, { ...deliveryJobOptions, jobId: n.id });
+      await this.#options.queue.addBulk(notifications.map((n) => ({ name: DELIVERY_JOB, data: n, opts: { ...deliveryJobOptions, jobId: n.id } })));
     } catch (cause) {
-      throw new VigilError('SERVICE_UNAVAILABLE', `cannot queue notification ${n.id} for delivery: ${(cause as Error).message}`, { cause });
+      const which = notifications.length === 1 ? `notification ${notifications[0]!.id}` : `${notifications.length} notifications`;
+      throw new VigilError('SERVICE_UNAVAILABLE', `cannot queue ${which} for delivery: ${(cause as Error).message}`, { cause });
     }
   }
 

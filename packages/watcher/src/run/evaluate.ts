@@ -1,6 +1,6 @@
-import { entityKey, type Watch } from '@vigil/core';
+import { entityKey, type Truncation, type Watch, type WatchCondition } from '@vigil/core';
 import { evaluateCondition } from '../condition/index.ts';
-import { executeInput, type InputDeps, type TimeWindow } from '../input/index.ts';
+import { executeInput, type Cut, type InputDeps, type TimeWindow } from '../input/index.ts';
 import { buildPayload } from '../transform/index.ts';
 
 /** An entity the condition matched in a window, with its alert payload. */
@@ -16,6 +16,22 @@ export interface WindowEvaluation {
   window: TimeWindow;
   hits: number;
   matches: Match[];
+  /** What the input's results left out; empty when the condition saw everything. */
+  truncated: Truncation[];
+}
+
+/** `inputs.<name>.` of a payload path (a chain step or join side), or '' for a single search's response. */
+const inputOf = (path: string): string => /^inputs\.[^.]+\./.exec(path)?.[0] ?? '';
+
+/**
+ * Whether a cut may leave entities out of what the condition reads. Bounds and join sides always
+ * may; a `terms` cut may not only when it is in the search the per-entity path reads and off that
+ * path (a `terms` for the payload beside the entity levels). Whole-watch conditions: any cut may.
+ */
+export function affectsEntities(cut: Cut, condition: WatchCondition): boolean {
+  const path = condition.buckets?.path;
+  if (cut.reason !== 'terms sum_other_doc_count' || path === undefined) return true;
+  return inputOf(cut.path) !== inputOf(path) || path.startsWith(`${cut.path}.buckets[]`);
 }
 
 /** The longest search delay: a run at time t covers up to `t - delay`, and that is its checkpoint. */
@@ -37,5 +53,6 @@ export async function evaluateWindow(watch: Watch, runTime: Date, deps: InputDep
   // one match per entity: a duplicate key (two buckets naming the same entity) keeps the first
   const unique = new Map<string, Match>();
   for (const m of matches) if (!unique.has(m.entityKey)) unique.set(m.entityKey, m);
-  return { window, hits: result.hits, matches: [...unique.values()] };
+  const truncated = result.cuts.map((cut) => ({ ...cut, affects_entities: affectsEntities(cut, watch.condition) }));
+  return { window, hits: result.hits, matches: [...unique.values()], truncated };
 }

@@ -14,6 +14,8 @@ export interface RecordContext {
   state: string;
   /** Older windows dropped by the catch-up bound (recorded on the first window of a run). */
   skipped?: number;
+  /** Active alerts kept, not resolved, because of a truncation (see {@link HistoryRecord.kept_active}). */
+  keptActive?: number;
   error?: string;
 }
 
@@ -36,5 +38,7 @@ export function historyRecord(watch: Watch, evaluation: WindowEvaluation | undef
     actions,
     ...(ctx.error === undefined ? {} : { error: ctx.error }),
     ...(ctx.skipped === undefined || ctx.skipped === 0 ? {} : { skipped_windows: ctx.skipped }),
+    ...(evaluation === undefined || evaluation.truncated.length === 0 ? {} : { truncated: evaluation.truncated }),
+    ...(ctx.keptActive === undefined || ctx.keptActive === 0 ? {} : { kept_active: ctx.keptActive }),
   };
 }

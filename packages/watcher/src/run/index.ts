@@ -67,7 +67,7 @@ export async function runScheduled(deps: RunDeps, watchId: string, scheduledTime
     try {
       evaluation = await evaluateWindow(watch, runTime, deps);
       const applied = await applyWindow(watch, evaluation, applyOptions(deps, sink, status.silenced_until));
-      const record = historyRecord(watch, evaluation, applied.outcomes, { ...base, finished: deps.clock.now(), state: 'executed' });
+      const record = historyRecord(watch, evaluation, applied.outcomes, { ...base, finished: deps.clock.now(), state: 'executed', keptActive: applied.keptActive });
       await finishWindow(deps, watch, record, { fired: applied.fired, truncated: i === 0 && due.skipped > 0 });
       windows.push(record);
     } catch (error) {

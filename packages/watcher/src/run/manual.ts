@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { ActionOutcome, AlertRecord, AlertStore, Watch } from '@vigil/core';
-import { applyWindow } from './apply.ts';
+import type { ActionOutcome, AlertRecord, AlertStore, Truncation, Watch } from '@vigil/core';
+import { applyWindow, type AppliedWindow } from './apply.ts';
 import { historyRecord } from './history.ts';
 import { evaluateWindow, runDelay, type WindowEvaluation } from './evaluate.ts';
 import type { RunDeps } from './types.ts';
@@ -19,9 +19,14 @@ export interface ManualRunReport {
   /** Every entity the condition matched, with its payload; `state` is its alert state after this window, or `already_applied` when a run already took this window (so nothing would notify again). */
   alerts: { entity: Record<string, unknown>; payload: Record<string, unknown>; state: AlertRecord['state'] | 'already_applied' }[];
   actions: ActionOutcome[];
+  /** What the input's results left out, with the figures (empty when nothing was cut); see {@link Truncation}. */
+  truncated: Truncation[];
+  /** Active alerts that did not match and were kept, not resolved, because of a truncation that may have cut their entities. */
+  kept_active: number;
 }
 
-function report(watch: Watch, evaluation: WindowEvaluation, alerts: AlertRecord[], actions: ActionOutcome[]): ManualRunReport {
+function report(watch: Watch, evaluation: WindowEvaluation, applied: AppliedWindow): ManualRunReport {
+  const { alerts, outcomes: actions } = applied;
   const states = new Map(alerts.filter((a) => a.last_window_to === evaluation.window.to).map((a) => [a.entity_key, a.state]));
   return {
     watch: watch.id,
@@ -29,6 +34,8 @@ function report(watch: Watch, evaluation: WindowEvaluation, alerts: AlertRecord[
     hits: evaluation.hits,
     alerts: evaluation.matches.map((m) => ({ entity: m.entity, payload: m.payload, state: states.get(m.entityKey) ?? 'already_applied' })),
     actions,
+    truncated: evaluation.truncated,
+    kept_active: applied.keptActive,
   };
 }
 
@@ -42,10 +49,10 @@ export async function runOnce(deps: RunDeps, watch: Watch, options: { at: Date; 
   const evaluation = await evaluateWindow(watch, new Date(options.at.getTime() + runDelay(watch)), deps);
   const applied = await applyWindow(watch, evaluation, { alerts: deps.alerts, writeState: !options.dryRun, sink: inlineSink(deps, options.dryRun ? 'simulate' : 'execute'), clock: deps.clock });
   if (!options.dryRun) {
-    const ctx = { runId: options.runId, version: options.version ?? 0, scheduled: options.at, started, finished: deps.clock.now(), latenessMs: 0, state: 'manual' };
+    const ctx = { runId: options.runId, version: options.version ?? 0, scheduled: options.at, started, finished: deps.clock.now(), latenessMs: 0, state: 'manual', keptActive: applied.keptActive };
     await deps.history.record(historyRecord(watch, evaluation, applied.outcomes, ctx));
   }
-  return report(watch, evaluation, applied.alerts, applied.outcomes);
+  return report(watch, evaluation, applied);
 }
 
 /** Run times of a schedule in `(from, to]`, oldest first: multiples of `every`, or cron fire times. */
@@ -70,7 +77,7 @@ export async function replay(deps: Omit<RunDeps, 'alerts' | 'history' | 'registr
   for (const runTime of runTimesIn(watch.schedule, range.from, range.to)) {
     const evaluation = await evaluateWindow(watch, runTime, deps);
     const applied = await applyWindow(watch, evaluation, { alerts: scratch, writeState: true, sink: inlineSink(deps, 'simulate'), clock: deps.clock });
-    reports.push(report(watch, evaluation, applied.alerts, applied.outcomes));
+    reports.push(report(watch, evaluation, applied));
   }
   return reports;
 }

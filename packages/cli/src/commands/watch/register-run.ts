@@ -10,7 +10,7 @@ export function registerWatchRunCommands(watch: Command, ctx: CommandContext): v
     .argument('<watch>', 'a registered watch id, or a watch file')
     .option('--at <time>', 'ISO time the window ends at (default: now)')
     .option('--dry-run', 'simulate the actions and change no state')
-    .option('--json', 'print one JSON object: {watch, window, alerts: [{entity, payload, state}], actions}')
+    .option('--json', 'print one JSON object: {watch, window, hits, alerts: [{entity, payload, state}], actions, truncated, kept_active}')
     .action(async (target: string, opts: WatchRunOptions) => ctx.setExitCode(await (await import('./run.ts')).watchRunCommand(ctx.config(), target, opts, ctx.out)));
 
   watch

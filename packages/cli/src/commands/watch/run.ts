@@ -32,8 +32,20 @@ async function resolveWatch(target: string, deps: RunDeps): Promise<{ watch: Wat
   return { watch: stored.value.definition, version: stored.value.version };
 }
 
+/** One line per truncation: where, why, its figures; and whether alerts were kept from resolving. */
+function printTruncated(report: ManualRunReport, out: Output): void {
+  for (const t of report.truncated) {
+    const figures = Object.entries(t)
+      .filter(([name]) => !['path', 'reason', 'affects_entities'].includes(name))
+      .map(([name, value]) => `${name} ${String(value)}`);
+    out.log(`  truncated ${t.path}: ${t.reason} (${figures.join(', ')})${t.affects_entities ? ': entities may be missing' : ''}`);
+  }
+  if (report.kept_active > 0) out.log(`  ${report.kept_active} active alert(s) not matched and kept, not resolved: the result was truncated`);
+}
+
 function printReport(report: ManualRunReport, out: Output): void {
   out.log(`watch ${report.watch}: window ${report.window.from} .. ${report.window.to}, ${report.hits} hits, ${report.alerts.length} alert(s)`);
+  printTruncated(report, out);
   for (const alert of report.alerts) out.log(`  ${alert.state.padEnd(8)} ${JSON.stringify(alert.entity)} ${JSON.stringify(alert.payload)}`);
   for (const action of report.actions) {
     const why = action.error ?? action.reason;
@@ -68,7 +80,7 @@ export async function watchTestCommand(config: VigilConfig, target: string, opts
       out.log(JSON.stringify(reports));
       return 0;
     }
-    for (const report of reports.filter((r) => r.alerts.length > 0 || r.actions.length > 0)) printReport(report, out);
+    for (const report of reports.filter((r) => r.alerts.length > 0 || r.actions.length > 0 || r.truncated.length > 0)) printReport(report, out);
     const notified = reports.flatMap((r) => r.actions).filter((a) => a.status === 'simulated').length;
     out.log(`${reports.length} window(s), ${reports.filter((r) => r.alerts.length > 0).length} with alerts, ${notified} notification(s) that would have been sent`);
     return 0;
