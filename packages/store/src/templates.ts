@@ -195,6 +195,8 @@ const responsesMappings = systemMappings({
   backend: keyword,
   outcome: keyword,
   expires: date,
+  // a block that extended one already in force names the request whose rule it kept
+  extends_request_id: keyword,
   error: object({ message: text }),
 });
 

@@ -172,7 +172,8 @@ describe('ResponseAuditWorker', () => {
     const queue = outcomes();
     closers.push(() => queue.close());
 
-    const blocked = outcome();
+    // an extension of a block in force: the audit keeps which request's rule it extended
+    const blocked = outcome({ extends_request_id: 'blk-0123456789abcdef01234566-web-1' });
     // as a responder sends it, twice; then once more under another job id (a resend after the first job was removed)
     await queue.add('outcome', blocked, { jobId: queueJobId(blocked.id) });
     await queue.add('outcome', blocked, { jobId: queueJobId(blocked.id) });

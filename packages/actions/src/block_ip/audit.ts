@@ -9,29 +9,15 @@ import { decisionOf } from './request.ts';
  * `requested` (a request was put on a host's queue) and `refused` (a `block_ip` decision stopped
  * before any request, e.g. a malformed address).
  */
-export interface ResponseAuditDocument {
-  /** The `_id`: `<request id>:<outcome>`. */
-  id: string;
-  '@timestamp': string;
-  request_id: string;
+export type ResponseAuditDocument = Omit<ResponseOutcome, 'outcome' | 'host' | 'backend'> & {
   /** Shared by the requests of one decision to several hosts (see request.ts). */
   decision_id?: string;
-  action: BlockRequest['action'];
   outcome: ResponseOutcome['outcome'] | 'requested';
-  /** The canonical address; for a refused one, the text as received (the mapping ignores it for search). */
-  ip: string;
   /** The protected host; absent on a `refused` decision that reached none. */
-  host?: { name: string };
+  host?: ResponseOutcome['host'];
+  /** Set on outcomes a responder reported. */
   backend?: string;
-  duration_ms?: number;
-  step?: number;
-  expires?: string;
-  watch_id?: string;
-  alert_id?: string;
-  reason: string;
-  origin: BlockRequest['origin'];
-  error?: { message: string };
-}
+};
 
 /** `<prefix>-responses-YYYY.MM.DD` of a timestamp. */
 export function responsesIndex(prefix: string, timestamp: string): string {

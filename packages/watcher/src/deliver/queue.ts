@@ -31,10 +31,12 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-/** Delay before attempt `attemptsMade + 1`: full exponential step times a random factor in [0.5, 1). */
+/** The exponential step after `attemptsMade` attempts: `baseMs` doubling, capped at `maxMs`. */
+export function backoffStep(attemptsMade: number, options: BackoffOptions = {}): number {
+  return Math.min(options.maxMs ?? 300_000, (options.baseMs ?? 1_000) * 2 ** Math.max(0, attemptsMade - 1));
+}
+
+/** Delay before attempt `attemptsMade + 1`: the full exponential step times a random factor in [0.5, 1). */
 export function jitteredBackoff(attemptsMade: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
-  const base = options.baseMs ?? 1_000;
-  const max = options.maxMs ?? 300_000;
-  const step = Math.min(max, base * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.round(step * (0.5 + random() / 2));
+  return Math.round(backoffStep(attemptsMade, options) * (0.5 + random() / 2));
 }

@@ -5,6 +5,7 @@ import type { ResponseAuditDocument } from '@vigil/actions';
 import { VigilError } from '@vigil/core';
 import { responsesQueueName, type ResponseOutcome } from '@vigil/responder/protocol';
 import { ResponseAudit } from './audit.ts';
+import { backoffStep } from '../deliver/queue.ts';
 
 /** What the audit worker needs. */
 export interface ResponseAuditWorkerOptions {
@@ -54,6 +55,7 @@ export function outcomeDocument(data: unknown): ResponseAuditDocument {
     expires: text(o.expires) && !Number.isNaN(Date.parse(o.expires)) ? o.expires : undefined,
     watch_id: text(o.watch_id) ? o.watch_id : undefined,
     alert_id: text(o.alert_id) ? o.alert_id : undefined,
+    extends_request_id: text(o.extends_request_id) ? o.extends_request_id : undefined,
     error: text((o.error as { message?: unknown } | undefined)?.message) ? { message: outcome.error!.message } : undefined,
   };
   return {
@@ -127,7 +129,7 @@ export class ResponseAuditWorker {
       await this.#audit.record(document);
     } catch (error) {
       if (!(error instanceof VigilError && error.transient)) throw new UnrecoverableError((error as Error).message);
-      const delay = Math.min(this.#retry.first * 2 ** Math.max(job.attemptsStarted - 1, 0), this.#retry.max);
+      const delay = backoffStep(job.attemptsStarted, { baseMs: this.#retry.first, maxMs: this.#retry.max });
       this.#log(`response outcome ${document.id}: ${error.message}; trying again in ${delay} ms`);
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
