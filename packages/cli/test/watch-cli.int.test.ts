@@ -285,6 +285,14 @@ describe('vigil watch history, alerts list, ack and silence', () => {
     const doctor = await vigil(['doctor', '--json']);
     const { checks } = JSON.parse(doctor.stdout) as { checks: { name: string; status: string; summary: string }[] };
     expect(checks.find((c) => c.name === 'notifications')).toMatchObject({ status: 'warn', summary: '1 notification(s) failed for good, 1 being delivered' });
+    expect((await vigil(['alerts', 'list', '--undelivered'])).stderr).toBe('');
+
+    // more than the list shows: it says how many it left out
+    const operations = Array.from({ length: 1000 }, (_, i) => [{ create: { _index: `${prefix}-deliveries`, _id: `n-more-${i}` } }, record(`n-more-${i}`, 'queued', 'connect ECONNREFUSED')]).flat();
+    expect((await es.bulk({ operations, refresh: true })).errors).toBe(false);
+    const cut = await vigil(['alerts', 'list', '--undelivered', '--json']);
+    expect(cut.stderr.trim()).toBe('vigil: showing the newest 1000 of 1002 undelivered notifications');
+    expect(JSON.parse(cut.stdout)).toHaveLength(1000);
   });
 
   it('lists alerts by watch and state, with the entity key ack and silence accept', async () => {

@@ -1,4 +1,4 @@
-import type { AlertState } from '@vigil/core';
+import type { AlertState, DeliveryStatus } from '@vigil/core';
 import { badOption, withStores, type CommandContext } from '../watch/context.ts';
 import { dash, table } from '../watch/format.ts';
 
@@ -10,6 +10,8 @@ export interface AlertsListOptions {
 }
 
 const STATES: readonly AlertState[] = ['new', 'ongoing', 'resolved'];
+/** At most this many notifications are listed by --undelivered (newest first); the total is said when there are more. */
+const UNDELIVERED_LIMIT = 1000;
 
 /** `--state new,ongoing`: one state or several, comma-separated. */
 function parseStates(text: string | undefined): AlertState[] | undefined {
@@ -50,9 +52,10 @@ export async function alertsListCommand(ctx: CommandContext, options: AlertsList
  */
 async function undeliveredCommand(ctx: CommandContext, options: AlertsListOptions): Promise<number> {
   if (options.state !== undefined) throw badOption('--undelivered lists notifications, not alert states: leave out --state');
-  const records = await withStores(ctx.config(), ({ deliveries }) =>
-    deliveries.list({ statuses: ['failed', 'queued'], limit: 1000, ...(options.watch === undefined ? {} : { watchId: options.watch }) }),
-  );
+  const query = { statuses: ['failed', 'queued'] as DeliveryStatus[], ...(options.watch === undefined ? {} : { watchId: options.watch }) };
+  const { records, total } = await withStores(ctx.config(), async ({ deliveries }) => ({ records: await deliveries.list({ ...query, limit: UNDELIVERED_LIMIT }), total: await deliveries.count(query) }));
+  // the list is bounded: say so where the reader looks (stderr, so --json stays one document)
+  if (total > records.length) ctx.out.error(`vigil: showing the newest ${records.length} of ${total} undelivered notifications`);
   if (options.json === true) {
     ctx.out.log(JSON.stringify(records.map(({ notification: _n, ...r }) => r), null, 2));
     return 0;
