@@ -79,8 +79,11 @@ export interface ActionContext {
   /** Resolves `secret:` options and `{{secret "name"}}`; placeholders in simulate mode. */
   secrets: SecretResolver;
   elasticsearch?: Client;
-  /** The SMTP transport (`VIGIL_SMTP_URL`) and the default sender (`VIGIL_SMTP_FROM`). */
-  mail?: { transport: Transporter; from: string };
+  /**
+   * The SMTP transport (`VIGIL_SMTP_URL`), the default sender (`VIGIL_SMTP_FROM`) and the default
+   * recipients, the security team (`VIGIL_SMTP_TO`), for an email action that names none.
+   */
+  mail?: { transport: Transporter; from: string; to?: readonly string[] };
   /** HTTP client for webhook and Slack; default the global `fetch`. */
   fetch?: typeof fetch;
   responders?: ResponderDispatch;

@@ -66,6 +66,14 @@ describe('email through the real SMTP capture server', () => {
     expect(String(detail.response)).toMatch(/^250/);
   });
 
+  it('mails the security team (VIGIL_SMTP_TO) when the action names no recipient', async () => {
+    const ctx = context({ mail: { ...mail, to: ['soc@example.org', 'oncall@example.org'] } });
+    const result = await run({}, ctx);
+    expect(result.status).toBe('executed');
+    const message = await received(ctx);
+    expect(message.To.map((r) => r.Address)).toEqual(['soc@example.org', 'oncall@example.org']);
+  });
+
   it('escapes a <script> user name in the HTML part and keeps it exact in the text part', async () => {
     const ctx = context({ alert: alertOf({ 'source.ip': '198.51.100.23', 'user.name': '<script>alert(1)</script>' }) });
     await run({ to: ['soc@example.org'] }, ctx);

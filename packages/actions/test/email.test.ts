@@ -125,6 +125,12 @@ describe('email delivery errors', () => {
     expect(error.transient).toBe(true);
   });
 
+  it('without `to` and without VIGIL_SMTP_TO there is no one to mail, and it says so', async () => {
+    const error = await emailAction.execute(emailAction.options.parse({}), testActionContext({ mail: { transport: createMailTransport('smtp://127.0.0.1:1'), from: 'vigil@example.org' } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VigilError);
+    expect((error as Error).message).toMatch(/VIGIL_SMTP_TO/);
+  });
+
   it('no SMTP transport in execute mode is a permanent failure that says so', async () => {
     const error = await emailAction.execute(emailAction.options.parse({ to: ['soc@example.org'] }), testActionContext()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CONFIG_INVALID', transient: false });

@@ -51,6 +51,15 @@ export const configFileSchema = z.strictObject({
       url: urlWithScheme(['smtp', 'smtps'], 'smtp://127.0.0.1:1025').default('smtp://127.0.0.1:1025'),
       /** `VIGIL_SMTP_FROM`: the sender of alert mail unless a watch's email action names one. */
       from: z.string().min(3).refine((v) => !/[\r\n]/.test(v) && /@/.test(v), 'must be an address such as "Vigil <vigil@example.org>"').default('Vigil <vigil@localhost>'),
+      /**
+       * `VIGIL_SMTP_TO`: the security team, comma-separated bare addresses: the recipients of an email
+       * action that names none (Watcher's `email_defaults.to`). The shipped watches mail them.
+       */
+      to: z
+        .string()
+        .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+        .pipe(z.array(z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, 'must be bare addresses separated by commas: soc@example.org,oncall@example.org')).min(1, 'names no address'))
+        .default(['security@localhost']),
     })
     .prefault({}),
   delivery: z
@@ -69,7 +78,8 @@ export const configFileSchema = z.strictObject({
 export interface VigilConfig {
   elasticsearch: { url: string; apiKey?: string };
   redis: { url: string };
-  smtp: { url: string; from: string };
+  /** `to`: the default recipients (the security team). */
+  smtp: { url: string; from: string; to: string[] };
   /** Delivery of notifications: deadline and worker lock duration, in ms. */
   delivery: { deadlineMs: number; lockDurationMs: number };
   indexPrefix: string;
@@ -84,6 +94,7 @@ export const CONFIG_ENV: Readonly<Record<string, readonly [string, string] | rea
   VIGIL_REDIS_URL: ['redis', 'url'],
   VIGIL_SMTP_URL: ['smtp', 'url'],
   VIGIL_SMTP_FROM: ['smtp', 'from'],
+  VIGIL_SMTP_TO: ['smtp', 'to'],
   VIGIL_DELIVERY_DEADLINE: ['delivery', 'deadline'],
   VIGIL_DELIVERY_LOCK_DURATION: ['delivery', 'lock_duration'],
   VIGIL_INDEX_PREFIX: ['index_prefix'],
@@ -153,7 +164,7 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
   return {
     elasticsearch: { url: c.elasticsearch.url, ...(c.elasticsearch.api_key === undefined ? {} : { apiKey: c.elasticsearch.api_key }) },
     redis: { url: c.redis.url },
-    smtp: { url: c.smtp.url, from: c.smtp.from },
+    smtp: { url: c.smtp.url, from: c.smtp.from, to: c.smtp.to },
     delivery: { deadlineMs: c.delivery.deadline, lockDurationMs: c.delivery.lock_duration },
     indexPrefix: c.index_prefix,
     ...(doc === undefined ? {} : { file: candidate }),

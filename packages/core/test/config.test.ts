@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: {}, cwd: noFileCwd })).toEqual({
       elasticsearch: { url: 'http://127.0.0.1:9200' },
       redis: { url: 'redis://127.0.0.1:6379' },
-      smtp: { url: 'smtp://127.0.0.1:1025', from: 'Vigil <vigil@localhost>' },
+      smtp: { url: 'smtp://127.0.0.1:1025', from: 'Vigil <vigil@localhost>', to: ['security@localhost'] },
       delivery: { deadlineMs: 3_600_000, lockDurationMs: 30_000 },
       indexPrefix: 'vigil',
     });
@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         VIGIL_REDIS_URL: 'rediss://redis.example:6380/2',
         VIGIL_SMTP_URL: 'smtps://mailer:pw@mail.example:465',
         VIGIL_SMTP_FROM: 'SOC <soc@example.org>',
+        VIGIL_SMTP_TO: 'soc@example.org, oncall@example.org',
         VIGIL_DELIVERY_DEADLINE: '2h',
         VIGIL_DELIVERY_LOCK_DURATION: '10s',
         VIGIL_INDEX_PREFIX: 'soc_1',
@@ -50,7 +51,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       elasticsearch: { url: 'https://elastic:secret@es.example:9200', apiKey: 'a2V5OnZhbHVl' },
       redis: { url: 'rediss://redis.example:6380/2' },
-      smtp: { url: 'smtps://mailer:pw@mail.example:465', from: 'SOC <soc@example.org>' },
+      smtp: { url: 'smtps://mailer:pw@mail.example:465', from: 'SOC <soc@example.org>', to: ['soc@example.org', 'oncall@example.org'] },
       delivery: { deadlineMs: 7_200_000, lockDurationMs: 10_000 },
       indexPrefix: 'soc_1',
     });

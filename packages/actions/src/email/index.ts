@@ -15,8 +15,15 @@ const recipient = templateOption('One recipient address, or a template that rend
 });
 
 const options = z.strictObject({
-  /** Recipients (at least one); each may be a template, checked as a single address once rendered. */
-  to: z.array(recipient).min(1).describe('Recipients, at least one; each an address or a template rendering one (an empty result is left out).'),
+  /**
+   * Recipients; each may be a template, checked as a single address once rendered. Default: the
+   * security team, `VIGIL_SMTP_TO` (as Watcher's `email_defaults.to`).
+   */
+  to: z
+    .array(recipient)
+    .min(1)
+    .optional()
+    .describe('Recipients; each an address or a template rendering one (an empty result is left out). Default: the security team, VIGIL_SMTP_TO.'),
   /** Carbon-copy recipients, as `to`. */
   cc: z.array(recipient).default([]).describe('Carbon-copy recipients, as to.'),
   /** Blind-copy recipients, as `to`: in the SMTP envelope only, never in a header. */
@@ -74,10 +81,17 @@ function recipients(option: 'to' | 'cc' | 'bcc', templates: readonly string[], v
   return out;
 }
 
+/** The security team (`VIGIL_SMTP_TO`) for an action without `to`; a placeholder when simulating without SMTP. */
+function defaultRecipients(context: ActionContext): string[] {
+  if (context.mail?.to !== undefined && context.mail.to.length > 0) return [...context.mail.to];
+  if (context.mode === 'simulate') return ['(VIGIL_SMTP_TO)'];
+  throw new VigilError('CONFIG_INVALID', 'to: the action names no recipient and no default is configured (VIGIL_SMTP_TO)');
+}
+
 /** Everything the message is made of, rendered: what simulate shows and execute sends. */
 function compose(opts: Options, context: ActionContext) {
   const view = mailView(context);
-  const to = recipients('to', opts.to, view, context);
+  const to = opts.to === undefined ? defaultRecipients(context) : recipients('to', opts.to, view, context);
   if (to.length === 0) throw new VigilError('CONFIG_INVALID', 'to: every recipient template rendered empty: no one to send to');
   return {
     message_id: messageIdOf(context.notificationId),

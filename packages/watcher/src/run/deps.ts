@@ -18,7 +18,7 @@ export function createActionServices(config: VigilConfig, elasticsearch: Client,
   const responders = new BullResponderDispatch({ prefix: config.indexPrefix, connection: redis, elasticsearch, log });
   return {
     elasticsearch,
-    mail: { transport, from: config.smtp.from },
+    mail: { transport, from: config.smtp.from, to: config.smtp.to },
     fetch: globalThis.fetch,
     responders,
     close: async () => {
