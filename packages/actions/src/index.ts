@@ -1,6 +1,6 @@
 export { createMailTransport } from './email/transport.ts';
 export { ACTION_TYPES, actionType, watchSchema } from './registry.ts';
-export type { ActionType, ActionContext, ActionResult, AlertView, WatchView, Notification, ResponderDispatch } from './types.ts';
+export type { ActionType, ActionContext, ActionResult, AlertView, WatchView, Notification, ResponderDispatch, ResponseView } from './types.ts';
 export { transientFailure, permanentFailure, httpStatusFailure, networkFailure } from './errors.ts';
 export type { EscapeMode, RenderOptions } from './template.ts';
 export { watchJsonSchema } from './schema-json.ts';

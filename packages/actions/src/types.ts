@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { ActionStatus, AlertState, Clock, SecretResolver } from '@vigil/core';
+import type { ActionStatus, AlertState, Clock, NotificationKind, SecretResolver } from '@vigil/core';
 import type { Transporter } from 'nodemailer';
 import type { z } from 'zod';
 
@@ -28,6 +28,27 @@ export interface WatchView {
   metadata: Record<string, unknown>;
 }
 
+/**
+ * A responder's report on a block, as `on_response` actions see it (`{{response.outcome}}`):
+ * `blocked` (in place, until `expires`), `refused` (nothing run: allowlisted or malformed address)
+ * or `failed` (the backend failed; `error` says why).
+ */
+export interface ResponseView {
+  outcome: 'blocked' | 'refused' | 'failed';
+  ip: string;
+  /** The protected host whose responder reported. */
+  host: string;
+  /** When the responder reported (ISO). */
+  at: string;
+  request_id: string;
+  expires?: string;
+  duration_ms?: number;
+  /** 0 for a first offence, n for the n-th repeat-offender step. */
+  step?: number;
+  backend?: string;
+  error?: string;
+}
+
 /** What an alert asks of one action: it is the data of a delivery job, so it holds no secret values. */
 export interface Notification {
   /**
@@ -35,8 +56,13 @@ export interface Notification {
    * `Message-ID`, the webhook `Idempotency-Key`, the block request id. A resend carries the same one.
    */
   id: string;
-  /** `notify`: the alert fired; `resolve`: it resolved (`on_resolve` actions). */
-  kind: 'notify' | 'resolve';
+  /**
+   * `notify`: the alert fired; `resolve`: it resolved (`on_resolve` actions); `response`: a responder
+   * reported on a block the alert's `block_ip` requested (`on_response` actions, with `response`).
+   */
+  kind: NotificationKind;
+  /** What the responder reported, for `kind: response` only. */
+  response?: ResponseView;
   watch: WatchView;
   alert: AlertView;
   /** The action as the watch defines it: name, type and validated options (secret names only). */
@@ -72,6 +98,8 @@ export interface ActionContext {
   /** See {@link Notification.id}. */
   notificationId: string;
   kind: Notification['kind'];
+  /** The responder's report, for `kind: response`. */
+  response?: ResponseView;
   /** 1 for the first delivery attempt. */
   attempt: number;
   clock: Clock;

@@ -3,15 +3,16 @@
 // dispatcher, the responder of the "server" namespace applies it with nftables (Debian's firewall),
 // a TCP connection from the attacker is dropped, and connects again after the block's time; the
 // responder's outcomes reach the audit through the worker. The next alert for the same address is
-// blocked for the next step of the ladder, read back from that audit.
+// blocked for the next step of the ladder, read back from that audit. Each block in place is mailed
+// once (the watch's `on_response`), from the responder's own report.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@elastic/elasticsearch';
 import { Queue } from 'bullmq';
-import { watchSchema } from '@vigil/actions';
+import { createMailTransport, watchSchema } from '@vigil/actions';
 import { systemClock } from '@vigil/core';
 import { execFileRunner, Responder, createRedisConnection as responderRedis } from '@vigil/responder';
 import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchDeliveryLedger, ElasticsearchHistoryStore, ElasticsearchWatchRegistry, eventIndex, setupIndices } from '@vigil/store';
-import { createFirewallLab, deleteRedisPrefix, dropPrefix, findTool, repoRoot, requireTools, SBIN_PATH, serviceEnv, uniquePrefix, until, type FirewallLab } from '@vigil/testkit';
+import { createFirewallLab, listMessages, deleteRedisPrefix, dropPrefix, findTool, repoRoot, requireTools, SBIN_PATH, serviceEnv, uniquePrefix, until, type FirewallLab } from '@vigil/testkit';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ let deps: RunDeps;
 let audit: ResponseAudit;
 
 const WATCH_ID = 'test.block_attacker';
+/** Where the watch's on_response mail goes: this run's own address, so its mails are told apart. */
+const RESPONSE_TO = `${prefix.replace(/[^a-z0-9-]/g, '-')}@example.org`;
 
 beforeAll(async () => {
   requireTools(['ip', 'nft']);
@@ -44,7 +47,9 @@ beforeAll(async () => {
   const responders = new BullResponderDispatch({ prefix, connection: dispatchRedis, elasticsearch: client });
   closers.push(() => dispatchRedis.quit());
   closers.push(() => responders.close());
-  const services = { elasticsearch: client, responders };
+  const transport = createMailTransport(env.VIGIL_SMTP_URL);
+  closers.push(async () => transport.close());
+  const services = { elasticsearch: client, responders, mail: { transport, from: 'vigil@example.org' } };
   const queueRedis = connect();
   const queue = new Queue(deliveryQueueName(prefix), { connection: queueRedis });
   closers.push(() => queueRedis.quit());
@@ -61,10 +66,11 @@ beforeAll(async () => {
     services,
     notifications: new QueuedSink({ ledger, queue, clock: systemClock }),
   };
+  const sink = deps.notifications as QueuedSink;
   const delivery = new DeliveryWorker({ prefix, connect, deps: { ledger, history, clock: systemClock, indexPrefix: prefix, services, log: () => undefined } });
   await delivery.start();
   closers.push(() => delivery.close());
-  const auditWorker = new ResponseAuditWorker({ prefix, connect, elasticsearch: client });
+  const auditWorker = new ResponseAuditWorker({ prefix, connect, elasticsearch: client, followUp: { registry: deps.registry, alerts: deps.alerts, sink, clock: systemClock } });
   await auditWorker.start();
   closers.push(() => auditWorker.close());
 
@@ -92,6 +98,15 @@ beforeAll(async () => {
       input: { search: { indices: ['auth-*'], window: { size: '1h' }, query: { term: { 'event.outcome': 'failure' } }, aggs: { by_source: { terms: { field: 'source.ip', size: 10 } } } } },
       condition: { buckets: { path: 'aggregations.by_source.buckets[]', key: { 'source.ip': 'key' }, where: 'doc_count >= 3' } },
       actions: { block: { type: 'block_ip', duration: '3s', repeated_offenders: ['5s'], responders: ['server'] } },
+      on_response: {
+        confirmed: {
+          type: 'email',
+          condition: 'response.outcome == "blocked"',
+          to: [RESPONSE_TO],
+          subject: '{{response.ip}} {{response.outcome}} on {{response.host}} (step {{response.step}}) until {{response.expires}}',
+        },
+        not_blocked: { type: 'email', condition: 'response.outcome != "blocked"', to: [RESPONSE_TO], subject: 'NOT blocked: {{response.ip}}' },
+      },
     }),
   );
 }, 60_000);
@@ -139,5 +154,11 @@ describe('block_ip from a watch to the protected host (real nftables in network 
     await until('the second block expired', async () => (await lab.probe()) === 'open', 20_000, 300);
     // it lasted the second step's 5 s, not the first's 3 s
     expect(Date.now() - blockedAt).toBeGreaterThan(3_500);
+
+    // each block the responder reported in place was mailed once, with what it reported; no "not blocked" mail
+    const subjects = async () => (await listMessages(env.VIGIL_MAIL_API_URL)).filter((m) => m.To.some((t) => t.Address === RESPONSE_TO)).map((m) => m.Subject);
+    await until('both on_response mails', async () => (await subjects()).length >= 2, 20_000, 300);
+    const ip = lab.pair.a.address;
+    expect((await subjects()).sort()).toEqual([`${ip} blocked on server (step 0) until ${first.expires}`, `${ip} blocked on server (step 1) until ${second.expires}`]);
   }, 90_000);
 });

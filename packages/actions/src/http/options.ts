@@ -17,7 +17,8 @@ export function timeoutOption() {
 /**
  * What every notification template sees: `{{watch.name}}`, `{{alert.entity_key}}`, the alert's
  * `entity`, `payload` and `window` at the top level (`{{entity.[source.ip]}}`), `kind`,
- * `resolved` (true for an `on_resolve` notification) and `notification_id`.
+ * `resolved` (true for an `on_resolve` notification), `response` (what a responder reported, for an
+ * `on_response` notification) and `notification_id`.
  */
 export function templateData(context: ActionContext): Record<string, unknown> {
   const { watch, alert } = context;
@@ -30,6 +31,7 @@ export function templateData(context: ActionContext): Record<string, unknown> {
     metadata: watch.metadata,
     kind: context.kind,
     resolved: context.kind === 'resolve',
+    response: context.response,
     notification_id: context.notificationId,
   };
 }

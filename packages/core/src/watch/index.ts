@@ -35,6 +35,7 @@ export type {
   AlertStore,
   HistoryStore,
   PendingNotification,
+  NotificationKind,
   DeliveryStatus,
   DeliveryRecord,
   DeliveryAttempt,

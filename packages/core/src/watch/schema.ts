@@ -309,6 +309,14 @@ export function createWatchSchema(actionTypes: Readonly<Record<string, ActionOpt
     actions: actions.default({}).describe('Named actions, each a `type` with its options and an optional `condition`.'),
     /** Run once for an entity whose alert resolves (its condition no longer holds). */
     on_resolve: actions.optional().describe("Actions run once when an entity's alert resolves."),
+    /**
+     * Run once for each outcome a responder reports on a block this watch's `block_ip` requested:
+     * `{{response.outcome}}` is `blocked`, `refused` or `failed`, with `response.host`, `response.ip`,
+     * `response.expires`; an action's `condition` sees `response` too (`response.outcome == "blocked"`).
+     */
+    on_response: actions
+      .optional()
+      .describe('Actions run once for each outcome a responder reports on a block this watch requested (response.outcome: blocked, refused or failed; response.host, response.ip, response.expires); conditions see response too.'),
     /** Free data for templates: `{{metadata.runbook}}`. */
     metadata: z.record(z.string(), z.unknown()).default({}),
   })

@@ -79,6 +79,12 @@ export interface AlertRecord {
   pending_notifications?: PendingNotification[];
 }
 
+/**
+ * What a notification is about: `notify` an alert fired (`actions`), `resolve` it resolved
+ * (`on_resolve`), `response` a responder reported on a block the watch requested (`on_response`).
+ */
+export type NotificationKind = 'notify' | 'resolve' | 'response';
+
 /** A notification an alert write decided (see {@link AlertRecord.pending_notifications}). */
 export interface PendingNotification {
   /** The notification id: delivery job id and ledger id. */
@@ -211,6 +217,8 @@ export interface AlertStore {
   /** Alerts of a watch (any state) whose `pending_notifications` is not empty, with revisions. */
   withPendingNotifications(watchId: string): Promise<Revised<AlertRecord>[]>;
   get(watchId: string, entityKey: string): Promise<Revised<AlertRecord> | undefined>;
+  /** The alert of an alert id (`alertId(watch, entity key)`, as block requests carry it). */
+  byId(id: string): Promise<AlertRecord | undefined>;
   /**
    * The stored alerts of these entities of a watch, by entity key (an entity without one is absent),
    * read as `get` reads (realtime), in one request per few thousand keys (`_mget`).
@@ -266,7 +274,7 @@ export interface DeliveryRecord {
   alert_id: string;
   action: string;
   type: string;
-  kind: 'notify' | 'resolve';
+  kind: NotificationKind;
   window: { from: string; to: string };
   created: string;
   updated: string;

@@ -43,6 +43,11 @@ export class ElasticsearchAlertStore implements AlertStore, AlertControls {
     return { value: doc._source, revision: { seqNo: doc._seq_no as number, primaryTerm: doc._primary_term as number } };
   }
 
+  async byId(id: string): Promise<AlertRecord | undefined> {
+    const doc = await request(this.#options, `reading alert ${id}`, () => this.#options.client.get<AlertRecord>({ index: this.#index, id }, { ignore: [404] }));
+    return doc.found ? doc._source : undefined;
+  }
+
   async getMany(watchId: string, entityKeys: readonly string[]): Promise<Map<string, Revised<AlertRecord>>> {
     const found = new Map<string, Revised<AlertRecord>>();
     for (const keys of chunks(entityKeys, BATCH)) {

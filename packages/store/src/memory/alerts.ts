@@ -22,6 +22,11 @@ export class MemoryAlertStore implements AlertStore, AlertControls {
     return entry === undefined ? undefined : revised(entry);
   }
 
+  async byId(id: string): Promise<AlertRecord | undefined> {
+    const entry = this.#alerts.get(id);
+    return entry === undefined ? undefined : structuredClone(entry.value);
+  }
+
   async getMany(watchId: string, entityKeys: readonly string[]): Promise<Map<string, Revised<AlertRecord>>> {
     const found = new Map<string, Revised<AlertRecord>>();
     for (const key of entityKeys) {

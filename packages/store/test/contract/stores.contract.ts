@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { entityKey, type AlertStore, type HistoryStore, type Truncation, type WatchRegistry } from '@vigil/core';
+import { alertId, entityKey, type AlertStore, type HistoryStore, type Truncation, type WatchRegistry } from '@vigil/core';
 import { silenceWatch, type AlertControls } from '../../src/index.ts';
 import { testAlert, testHistory, testWatch } from './fixtures.ts';
 
@@ -116,6 +116,14 @@ export function describeStoreContract(label: string, make: () => Promise<StoreFi
         expect((await s.alerts.get(watchId, key))?.value).toMatchObject({ state: 'ongoing', count: 2 });
         expect(await s.alerts.write(testAlert(watchId, { other: 1 }, entityKey({ other: 1 })), got!.revision)).toBe('conflict');
         expect(await s.alerts.get(watchId, entityKey({ other: 1 }))).toBeUndefined();
+      });
+
+      it('reads an alert by its alert id, as block requests name it', async () => {
+        const watchId = freshId('alerts');
+        const alert = testAlert(watchId, attacker, key);
+        expect(await s.alerts.write(alert, 'create')).toBe('ok');
+        expect(await s.alerts.byId(alertId(watchId, key))).toEqual(alert);
+        expect(await s.alerts.byId(alertId(watchId, entityKey({ other: 1 })))).toBeUndefined();
       });
 
       it('reads and writes many alerts at once, each write a compare-and-set of its own', async () => {

@@ -36,6 +36,7 @@ export async function executeNotification(notification: Notification, options: E
     mode: options.mode,
     notificationId: notification.id,
     kind: notification.kind,
+    ...(notification.response === undefined ? {} : { response: notification.response }),
     attempt: options.attempt,
     clock: options.clock,
     indexPrefix: options.indexPrefix,

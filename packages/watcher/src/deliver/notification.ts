@@ -31,9 +31,10 @@ export function alertView(record: AlertRecord, window: { from: string; to: strin
   };
 }
 
-/** The actions a notification kind draws from: `actions` when an alert fires, `on_resolve` when it resolves. */
+/** The actions a notification kind draws from: `actions` when an alert fires, `on_resolve` when it resolves, `on_response` when a responder reports. */
 export function actionsOf(watch: Watch, kind: Notification['kind']): Watch['actions'] {
-  return kind === 'notify' ? watch.actions : (watch.on_resolve ?? {});
+  if (kind === 'notify') return watch.actions;
+  return (kind === 'resolve' ? watch.on_resolve : watch.on_response) ?? {};
 }
 
 /** The notification of one action for an alert as written (`record`) in `window`. */
@@ -50,6 +51,6 @@ export function buildNotification(watch: Watch, record: AlertRecord, pending: Pe
 }
 
 /** The pending entry of one action of an alert for a window. */
-export function pendingFor(record: AlertRecord, action: string, kind: Notification['kind'], window: { from: string; to: string }): PendingNotification {
+export function pendingFor(record: AlertRecord, action: string, kind: PendingNotification['kind'], window: { from: string; to: string }): PendingNotification {
   return { id: notificationId(record.watch_id, record.entity_key, window.to, action, kind), action, kind, window };
 }

@@ -6,6 +6,7 @@ import { VigilError } from '@vigil/core';
 import { responsesQueueName, type ResponseOutcome } from '@vigil/responder/protocol';
 import { ResponseAudit } from './audit.ts';
 import { backoffStep } from '../deliver/queue.ts';
+import { followUpResponse, type ResponseFollowUpDeps } from './follow-up.ts';
 
 /** What the audit worker needs. */
 export interface ResponseAuditWorkerOptions {
@@ -20,6 +21,11 @@ export interface ResponseAuditWorkerOptions {
   /** Retry delays while Elasticsearch is away: the first, doubling up to the last (default 1 s to 60 s). */
   retryDelayMs?: { first: number; max: number };
   log?: (line: string) => void;
+  /**
+   * Runs watches' `on_response` actions for each outcome recorded (`vigil worker` passes it); without
+   * it outcomes are only recorded.
+   */
+  followUp?: Omit<ResponseFollowUpDeps, 'log'>;
 }
 
 const OUTCOMES = new Set<string>(['blocked', 'unblocked', 'expired', 'refused', 'failed']);
@@ -79,7 +85,8 @@ export function outcomeDocument(data: unknown): ResponseAuditDocument {
  *
  * While Elasticsearch is away (no answer, 429, 5xx) a job is put back with a growing delay, as often
  * as it takes: these retries do not use up the job's attempts, so an outage of minutes or hours
- * loses nothing (the outcomes wait in Redis). An outcome that is malformed, or that Elasticsearch
+ * loses nothing (the outcomes wait in Redis). With `followUp`, the watch's `on_response` actions for
+ * the outcome are queued once it is recorded (a block in place, refused or failed). An outcome that is malformed, or that Elasticsearch
  * refuses, fails for good and stays in the queue's failed set with the reason.
  */
 export class ResponseAuditWorker {
@@ -88,11 +95,13 @@ export class ResponseAuditWorker {
   readonly #audit: ResponseAudit;
   readonly #retry: { first: number; max: number };
   readonly #log: (line: string) => void;
+  readonly #followUp: ResponseFollowUpDeps | undefined;
 
   constructor(options: ResponseAuditWorkerOptions) {
     this.#log = options.log ?? (() => undefined);
     this.#retry = options.retryDelayMs ?? { first: 1000, max: 60_000 };
     this.#audit = new ResponseAudit({ client: options.elasticsearch, prefix: options.prefix });
+    this.#followUp = options.followUp === undefined ? undefined : { ...options.followUp, log: this.#log };
     this.#connection = options.connect();
     this.worker = new Worker<unknown, void>(responsesQueueName(options.prefix), (job, token) => this.#process(job, token), {
       connection: this.#connection,
@@ -127,6 +136,8 @@ export class ResponseAuditWorker {
     }
     try {
       await this.#audit.record(document);
+      // after the record: a retry writes the same document again and queues the same notification ids
+      if (this.#followUp !== undefined) await followUpResponse(this.#followUp, document);
     } catch (error) {
       if (!(error instanceof VigilError && error.transient)) throw new UnrecoverableError((error as Error).message);
       const delay = backoffStep(job.attemptsStarted, { baseMs: this.#retry.first, maxMs: this.#retry.max });

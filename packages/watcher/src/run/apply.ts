@@ -44,7 +44,7 @@ interface Decided {
 
 const NOTHING_DECIDED: Decided = { pending: [], skipped: [] };
 
-function decide(watch: Watch, record: AlertRecord, window: TimeWindow, kind: Notification['kind']): Decided {
+function decide(watch: Watch, record: AlertRecord, window: TimeWindow, kind: PendingNotification['kind']): Decided {
   const decided: Decided = { pending: [], skipped: [] };
   for (const [name, action] of Object.entries(actionsOf(watch, kind))) {
     const condition = action.condition as string | undefined;

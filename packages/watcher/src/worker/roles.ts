@@ -51,7 +51,13 @@ export async function startWorkerRoles(config: VigilConfig, options: WorkerRoles
   });
   // what responders report (blocked, refused, expired...) goes into the audit index from here: the
   // protected hosts hold no Elasticsearch credentials
-  const audit = new ResponseAuditWorker({ prefix: config.indexPrefix, connect, elasticsearch: base.elasticsearch, log: options.log });
+  const audit = new ResponseAuditWorker({
+    prefix: config.indexPrefix,
+    connect,
+    elasticsearch: base.elasticsearch,
+    log: options.log,
+    followUp: { registry: base.registry, alerts: base.alerts, sink, clock: base.clock },
+  });
   await audit.start();
   await deliveries.start();
   await watches.start();
