@@ -7,6 +7,7 @@ import type { IngestServeOptions } from './commands/ingest-serve.ts';
 import { registerAlertsCommands, registerWatchRegistryCommands } from './commands/watch/register.ts';
 import { registerWatchRunCommands } from './commands/watch/register-run.ts';
 import { registerResponseCommands } from './commands/responses/register.ts';
+import { registerUpCommand } from './commands/up/register.ts';
 
 // Each command's module (and its dependencies: the Elasticsearch client, ioredis, prom-client...) is
 // loaded only when that command runs: a long-running `ingest serve` carries no doctor code.
@@ -95,6 +96,8 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--config <file>', "the responder's configuration (default: VIGIL_RESPONDER_CONFIG, else /etc/vigil/responder.yaml)")
     .action(async (opts: { host?: string; config?: string }) => setExitCode(await (await import('./commands/responder.ts')).responderCommand(opts, out)));
   // ── end responder ──
+
+  registerUpCommand(program, { out, setExitCode, config }); // vigil up: commands/up/
 
   return program;
 }
