@@ -13,7 +13,7 @@ export interface LoadedWatch {
 
 const WATCH_FILE = /\.(ya?ml|json)$/;
 /** Files and folders under a watch folder that are not watches. */
-const NOT_WATCHES = new Set(['schema.json', 'templates', 'node_modules']);
+const NOT_WATCHES = new Set(['schema.json', 'templates', 'fixtures', 'node_modules']);
 
 /** Parses and validates one watch file; problems come as a VigilValidationError naming `file:line`. */
 export function loadWatchFile(file: string, schema: WatchSchema): LoadedWatch {
