@@ -45,19 +45,19 @@ ensure_dependencies() {
 # the tests run their own, in namespaces.
 ensure_test_tools() {
   local missing=() tool
-  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump ipset:ipset nft:nftables iptables:iptables tcpdmatch:tcpd sshd:openssh-server ssh:openssh-client; do
+  for tool in ip:iproute2 nmap:nmap tcpdump:tcpdump ipset:ipset nft:nftables iptables:iptables tcpdmatch:tcpd sshd:openssh-server ssh:openssh-client rsyslogd:rsyslog sshpass:sshpass; do
     PATH="$PATH:/usr/sbin:/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
   done
   [ "${#missing[@]}" -gt 0 ] || return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Debian's ${missing[*]} (the port-scan capture, real sshd and responder firewall tests)"
+    say "installing Debian's ${missing[*]} (the port-scan capture, real sshd, responder firewall and end-to-end attack tests)"
     local policy=/usr/sbin/policy-rc.d own_policy=no
     if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=yes; fi
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq "${missing[@]}" >/dev/null \
       || say "could not install ${missing[*]}: the tests that need them will say so"
     [ "$own_policy" = no ] || rm -f "$policy"
   else
-    say "not installed: ${missing[*]} (the port-scan capture, real sshd and responder firewall tests need them, and root)"
+    say "not installed: ${missing[*]} (the port-scan capture, real sshd, responder firewall and end-to-end attack tests need them, and root)"
   fi
 }
 

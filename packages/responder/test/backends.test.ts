@@ -17,11 +17,18 @@ function backend(options: Record<string, unknown>, answer?: Parameters<typeof re
   return { backend: type.create(type.schema.parse(options), { run, log: () => undefined }), calls: run.calls };
 }
 
-/** `-C` answers "no such rule" (exit 1), as iptables does for a rule not yet there. */
+/** `-C` answers "no such rule" (exit 1), as iptables does for a rule not yet there; `ipset list` "no such set". */
 const noRuleYet = (argv: readonly string[]) => {
   if (argv.includes('-C')) throw new CommandFailedError(argv, 1, 'iptables: Bad rule (does a matching rule exist in that chain?).', 'exit 1');
+  if (argv[1] === 'list') throw new CommandFailedError(argv, 1, 'ipset v7.17: The set with the given name does not exist', 'exit 1');
   return { stdout: '', stderr: '' };
 };
+
+/** What `ipset list -t` prints for a set (ipset 7.17). */
+const setHeader = (header: string) => (argv: readonly string[]) => ({
+  stdout: argv[1] === 'list' ? `Name: ${argv[3]}\nType: hash:ip\nRevision: 6\nHeader: ${header} bucketsize 12 initval 0xaa12032a\nSize in memory: 216\nReferences: 0\nNumber of entries: 0\n` : '',
+  stderr: '',
+});
 
 describe('the backend registry', () => {
   it('has one backend per folder, keyed by its type', () => {
@@ -40,19 +47,35 @@ describe('ipset', () => {
     const { backend: b, calls } = backend({ type: 'ipset' }, noRuleYet);
     await b.prepare();
     expect(calls).toEqual([
+      ['ipset', 'list', '-t', 'vigil'],
       ['ipset', '-exist', 'create', 'vigil', 'hash:ip', 'family', 'inet', 'timeout', '0'],
       ['iptables', '-w', '-C', 'INPUT', '-m', 'set', '--match-set', 'vigil', 'src', '-j', 'DROP'],
       ['iptables', '-w', '-I', 'INPUT', '1', '-m', 'set', '--match-set', 'vigil', 'src', '-j', 'DROP'],
+      ['ipset', 'list', '-t', 'vigil6'],
       ['ipset', '-exist', 'create', 'vigil6', 'hash:ip', 'family', 'inet6', 'timeout', '0'],
       ['ip6tables', '-w', '-C', 'INPUT', '-m', 'set', '--match-set', 'vigil6', 'src', '-j', 'DROP'],
       ['ip6tables', '-w', '-I', 'INPUT', '1', '-m', 'set', '--match-set', 'vigil6', 'src', '-j', 'DROP'],
     ]);
-    const again = backend({ type: 'ipset', ipv6: false });
+    const again = backend({ type: 'ipset', ipv6: false }, setHeader('family inet hashsize 1024 maxelem 65536 timeout 0'));
     await again.backend.prepare();
     expect(again.calls).toEqual([
-      ['ipset', '-exist', 'create', 'vigil', 'hash:ip', 'family', 'inet', 'timeout', '0'],
+      ['ipset', 'list', '-t', 'vigil'],
       ['iptables', '-w', '-C', 'INPUT', '-m', 'set', '--match-set', 'vigil', 'src', '-j', 'DROP'],
     ]);
+  });
+
+  it("uses seed 000's own set as it is (ipset create ssh_ban hash:ip timeout 600)", async () => {
+    const { backend: b, calls } = backend({ type: 'ipset', set: 'ssh_ban', ipv6: false }, setHeader('family inet hashsize 1024 maxelem 65536 timeout 600'));
+    await b.prepare();
+    expect(calls.filter((c) => c[0] === 'ipset')).toEqual([['ipset', 'list', '-t', 'ssh_ban']]);
+  });
+
+  it.each([
+    ['without timeouts', 'family inet hashsize 1024 maxelem 65536', /ssh_ban exists but was created without timeout support: .*ipset create ssh_ban hash:ip family inet timeout 0/],
+    ['of the other family', 'family inet6 hashsize 1024 maxelem 65536 timeout 0', /ssh_ban exists but is not of family inet:/],
+  ])('stops at start, saying what to do, on an existing set %s', async (_what, header, message) => {
+    const { backend: b } = backend({ type: 'ipset', set: 'ssh_ban', ipv6: false }, setHeader(header));
+    await expect(b.prepare()).rejects.toThrow(message);
   });
 
   it("adds with ipset's own timeout (whole seconds up), resets it with -exist, and deletes", async () => {

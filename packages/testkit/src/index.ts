@@ -8,6 +8,7 @@ export { freePort } from './net.ts';
 export { TcpProxy } from './proxy.ts';
 export { capturePortScan, createNetnsPair, findTool, createFirewallLab, requireTools, SBIN_PATH, type FirewallLab, type NetnsEnd, type NetnsPair, type PortScanCapture, type PortScanOptions } from './netns/index.ts';
 export { createSshdLab, type SshdLab, type SshdLabOptions, type SshLogin, type SshLoginResult } from './netns/index.ts';
+export { createAttackLab, relayIntoNamespace, requireRoot, SEED000_FIREWALL, startRsyslog, type AttackLab, type PasswordLoginResult, type Relay, type Rsyslog, type SynStream } from './netns/index.ts';
 export { runVigil, type VigilResult } from './vigil.ts';
 export { deleteRedisPrefix, type ScanningRedis } from './redis.ts';
 export { testAlert } from './alerts.ts';

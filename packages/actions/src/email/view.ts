@@ -51,8 +51,9 @@ export function mailView(context: ActionContext): Record<string, unknown> {
   const attacker = find(ATTACKER_FIELDS);
   const target = find(TARGET_FIELDS);
   const used = new Set([attacker, target].flatMap((f) => (f?.inEntity === true ? [f.name] : [])));
+  // a key field without a value (a composite's missing bucket: `host.name` of a Linux host) says nothing
   const others = Object.entries(alert.entity)
-    .filter(([name]) => !used.has(name))
+    .filter(([name, value]) => !used.has(name) && value !== null && value !== undefined)
     .map(([name, value]) => ({ name, value: text(value) }));
   const figures = Object.entries(alert.payload)
     .filter(([name]) => name !== 'summary')

@@ -4,7 +4,10 @@ import { createNetnsPair, type NetnsPair } from './pair.ts';
 import { findTool } from './tools.ts';
 
 /** The Debian package of each firewall tool the responder's backends run. */
-const PACKAGES: Record<string, string> = { ip: 'iproute2', ipset: 'ipset', iptables: 'iptables', ip6tables: 'iptables', nft: 'nftables', tcpdmatch: 'tcpd' };
+const PACKAGES: Record<string, string> = {
+  ip: 'iproute2', ipset: 'ipset', iptables: 'iptables', ip6tables: 'iptables', nft: 'nftables', tcpdmatch: 'tcpd',
+  nmap: 'nmap', tcpdump: 'tcpdump', sshd: 'openssh-server', ssh: 'openssh-client', rsyslogd: 'rsyslog', sshpass: 'sshpass', logger: 'bsdutils',
+};
 
 /**
  * Fails (never skips) naming every missing tool and the packages that provide them: scripts/test

@@ -19,6 +19,25 @@ export interface SshdLabOptions {
   hostname?: string;
   /** sshd_config lines added after the lab's own (`MaxAuthTries 3`); sshd takes the first value of a keyword. */
   sshdConfig?: string[];
+  /**
+   * Starts what listens on sshd's `/dev/log` (default {@link startSyslogSocket}, a test socket that keeps
+   * the lines in memory). It is called once the namespaces and the lab's files exist, before sshd
+   * starts, and must create a syslog socket at `where.path`; the lab closes it in `destroy`. See
+   * rsyslog.ts for a real rsyslogd.
+   */
+  syslog?: (where: SyslogPlace) => Promise<SyslogSocket>;
+}
+
+/** Where {@link SshdLabOptions.syslog} starts its daemon. */
+export interface SyslogPlace {
+  /** The socket to create; sshd's mount namespace bind-mounts it over `/dev/log`. */
+  path: string;
+  /** The server's host name, for the lines' host field. */
+  hostname: string;
+  /** The lab's namespaces: sshd runs in `pair.b`. */
+  pair: NetnsPair;
+  /** The lab's folder (removed by `destroy`). */
+  dir: string;
 }
 
 /** One login by the real `ssh` client. */
@@ -50,6 +69,10 @@ export interface SshLoginResult {
 export interface SshdLab {
   /** The server's host name, as its lines (auth.log and firewall) carry it. */
   readonly hostname: string;
+  /** The namespaces: clients in `a`, sshd in `b` (for more programs on either side). */
+  readonly pair: NetnsPair;
+  /** What receives sshd's and PAM's syslog. */
+  readonly syslog: SyslogSocket;
   /** sshd's address. */
   readonly server: string;
   /** Addresses clients can connect from. */
@@ -183,17 +206,26 @@ const SYN_LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}) (\S+) > (\S+), ethert
  * `bootMs` is when the kernel's clock started, for the `[uptime]` stamp.
  */
 export function firewallLogLine(tcpdumpLine: string, hostname: string, iface: string, bootMs: number): string | undefined {
+  const logged = firewallLogMessage(tcpdumpLine, iface, bootMs);
+  return logged === undefined ? undefined : `${syslogTime(logged.at)} ${hostname} kernel: ${logged.message}`;
+}
+
+/**
+ * What the kernel itself logs for a SYN tcpdump printed (`[uptime] [netfilter] IN=...`, the text after
+ * `kernel: `), and when; undefined for any other line. See {@link firewallLogLine}.
+ */
+export function firewallLogMessage(tcpdumpLine: string, iface: string, bootMs: number): { at: Date; message: string } | undefined {
   const m = SYN_LINE.exec(tcpdumpLine);
   if (m === null) return undefined;
   const [, time, srcMac, dstMac, frame, src, sport, dst, dport, win] = m as unknown as string[];
   const at = new Date(`${(time as string).replace(' ', 'T')}Z`);
   const uptime = ((at.getTime() - bootMs) / 1000).toFixed(6).padStart(12);
   const fields = `IN=${iface} OUT= MAC=${dstMac}:${srcMac}:08:00 SRC=${src} DST=${dst} LEN=${Number(frame) - 14} TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=${sport} DPT=${dport} WINDOW=${win} RES=0x00 SYN URGP=0`;
-  return `${syslogTime(at)} ${hostname} kernel: [${uptime}] [netfilter] ${fields}`;
+  return { at, message: `[${uptime}] [netfilter] ${fields}` };
 }
 
 /** When the kernel booted, from /proc/uptime. */
-function bootTime(): number {
+export function bootTime(): number {
   return Date.now() - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
 }
 
@@ -278,7 +310,8 @@ export async function createSshdLab(options: SshdLabOptions = {}): Promise<SshdL
   try {
     await prepareFiles(lab, hostname, pair.b.address, options.sshdConfig ?? [], tools);
     const version = (await run(tools.sshd, ['-V'])).stderr.trim().split('\n')[0] ?? '';
-    const log = (syslog = await startSyslogSocket(join(lab, 'log.sock'), hostname));
+    const path = join(lab, 'log.sock');
+    const log = (syslog = await (options.syslog?.({ path, hostname, pair, dir: lab }) ?? startSyslogSocket(path, hostname)));
     await startSshd(pair, lab, tools, log);
     const boot = bootTime();
     const syns = await captureSyns(pair, tools);
@@ -286,6 +319,8 @@ export async function createSshdLab(options: SshdLabOptions = {}): Promise<SshdL
     let logins = 0;
     return {
       hostname,
+      pair,
+      syslog: log,
       server: pair.b.address,
       clients: [pair.a.address, ...pair.a.secondary],
       user: { name: USER.name, password: USER.password },

@@ -5,7 +5,10 @@ import { delimiter, join } from 'node:path';
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin'];
 
 /** The Debian package that provides each tool the network-namespace helpers run. */
-const PACKAGES: Record<string, string> = { ip: 'iproute2', nmap: 'nmap', tcpdump: 'tcpdump', sshd: 'openssh-server', ssh: 'openssh-client', 'ssh-keygen': 'openssh-client', unshare: 'util-linux' };
+const PACKAGES: Record<string, string> = {
+  ip: 'iproute2', nmap: 'nmap', tcpdump: 'tcpdump', sshd: 'openssh-server', ssh: 'openssh-client', 'ssh-keygen': 'openssh-client', unshare: 'util-linux',
+  rsyslogd: 'rsyslog', sshpass: 'sshpass', logger: 'bsdutils',
+};
 
 /**
  * The absolute path of an executable, from PATH and the sbin folders. Missing is an error naming the

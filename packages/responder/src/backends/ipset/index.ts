@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHAIN_NAME, ensureRule } from '../iptables/rules.ts';
+import { CommandFailedError, type ArgvRunner } from '../../runner.ts';
 import { defineBackend, remainingSeconds, type BlockBackend } from '../types.ts';
 
 /** ipset's largest per-entry timeout (seconds, about 24.8 days); longer blocks are added without one. */
@@ -28,9 +29,43 @@ export function ipsetTimeout(remainingMs: number): string {
   return String(seconds > IPSET_MAX_TIMEOUT ? 0 : seconds);
 }
 
+/** The header of an existing set (`ipset list -t`), or undefined when there is no set of that name. */
+async function setHeader(run: ArgvRunner, set: string): Promise<string | undefined> {
+  try {
+    return (await run(['ipset', 'list', '-t', set])).stdout;
+  } catch (error) {
+    if (error instanceof CommandFailedError && /does not exist/i.test(error.stderr)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Creates the set when missing. An existing one is used as it is (seed 000's `ipset create ssh_ban
+ * hash:ip timeout 600`, whatever its default timeout) when it takes per-entry timeouts and is of the
+ * family; otherwise the responder stops at start with what to do.
+ */
+async function ensureSet(run: ArgvRunner, set: string, family: 4 | 6): Promise<void> {
+  const inet = family === 4 ? 'inet' : 'inet6';
+  const header = await setHeader(run, set);
+  if (header === undefined) {
+    await run(['ipset', '-exist', 'create', set, 'hash:ip', 'family', inet, 'timeout', '0']);
+    return;
+  }
+  const problem = !/^Type:\s*hash:ip\s*$/m.test(header)
+    ? 'is not of type hash:ip'
+    : !new RegExp(`\\bfamily ${inet}\\b`).test(header)
+      ? `is not of family ${inet}`
+      : !/\btimeout \d+/.test(header)
+        ? 'was created without timeout support'
+        : undefined;
+  if (problem !== undefined) {
+    throw new Error(`ipset set ${set} exists but ${problem}: Vigil's blocks need per-entry timeouts (ipset destroy ${set}; ipset create ${set} hash:ip family ${inet} timeout 0), or name another set in the backend options`);
+  }
+}
+
 /**
  * `ipset`: addresses go into a `hash:ip` set created with `timeout 0` (entries may carry their own
- * timeout), matched by one iptables DROP rule (`-m set --match-set <set> src`), as in seed 000.
+ * timeout) when missing, or an existing one that takes timeouts (seed 000's `ssh_ban`), matched by one iptables DROP rule (`-m set --match-set <set> src`), as in seed 000.
  * ipset expires each entry itself; `-exist` makes adding an address already there reset its timeout
  * to the block's remaining time (the later expiry: the responder computes it).
  */
@@ -46,7 +81,7 @@ export const ipsetBackend = defineBackend({
       families: new Set(families),
       prepare: async () => {
         for (const family of families) {
-          await run(['ipset', '-exist', 'create', setOf(family), 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '0']);
+          await ensureSet(run, setOf(family), family);
           await ensureRule(run, family, options.chain, ['-m', 'set', '--match-set', setOf(family), 'src', '-j', 'DROP']);
         }
       },
