@@ -12,7 +12,7 @@ const swc: NonNullable<Config['transform']> = {
 };
 
 // ESM-only dependencies that Jest's CommonJS runtime must see transformed.
-const esmOnly = ['commander'];
+const esmOnly = ['commander', 'fast-png', 'iobuffer'];
 
 function project(name: string, rootDir: string): NonNullable<Config['projects']>[number] {
   return {

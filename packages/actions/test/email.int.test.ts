@@ -114,7 +114,7 @@ describe('email through the real SMTP capture server', () => {
   it('attaches the alert as alert.json with attach_data', async () => {
     const ctx = context();
     const result = await run({ to: ['soc@example.org'], attach_data: true }, ctx);
-    expect((result.detail as { attachments: string[] }).attachments).toEqual(['alert.json']);
+    expect((result.detail as { attachments: unknown[] }).attachments).toEqual([{ filename: 'alert.json', content_type: 'application/json', size: expect.any(Number), inline: false }]);
     const message = await received(ctx);
     const part = await attachment(message.ID, 'alert.json');
     expect(part.headers).toMatch(/content-type:\s*application\/json/i);
@@ -140,7 +140,7 @@ describe('email through the real SMTP capture server', () => {
       message_id: `<${simulated.notificationId}@vigil.local>`,
       to: ['soc@example.org'],
       subject: '[Vigil HIGH] Port scan between two hosts: 198.51.100.23 → 10.0.0.8',
-      attachments: ['alert.json'],
+      attachments: [{ filename: 'alert.json', content_type: 'application/json', size: expect.any(Number), inline: false }],
     });
     expect((result.detail as { text: string }).text).toContain('Attacker: 198.51.100.23');
     expect((result.detail as { html: string }).html).toContain('<h1');

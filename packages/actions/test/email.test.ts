@@ -16,7 +16,7 @@ const problems = (action: string): string[] => actionProblems('mail', 'email', a
 describe('email options', () => {
   it('accepts addresses and recipient templates, and applies defaults', () => {
     expect(problems("to: [soc@example.org, '{{entity.[user.name]}}@example.org']\nfrom: Vigil <vigil@example.org>\nattach_data: true")).toEqual([]);
-    expect(emailAction.options.parse({ to: ['root@localhost'] })).toEqual({ to: ['root@localhost'], cc: [], bcc: [], attach_data: false });
+    expect(emailAction.options.parse({ to: ['root@localhost'] })).toEqual({ to: ['root@localhost'], cc: [], bcc: [], attach_data: false, attachments: [] });
   });
 
   it('rejects unknown keys at their file:line', () => {

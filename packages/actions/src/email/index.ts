@@ -6,6 +6,7 @@ import { permanentFailure, transientFailure } from '../errors.ts';
 import { renderOption, scrubbedError, templateOption } from '../http/options.ts';
 import type { ActionContext, ActionType } from '../types.ts';
 import { isAddress, parseMailbox } from './address.ts';
+import { attachmentsOption, buildAttachments, type BuiltAttachment } from './attachments.ts';
 import { DEFAULT_HTML, DEFAULT_SUBJECT, DEFAULT_TEXT } from './templates.ts';
 import { mailView } from './view.ts';
 
@@ -38,10 +39,25 @@ const options = z.strictObject({
   subject: templateOption('Subject template, kept on one line whatever the data holds. Default: "[Vigil <SEVERITY>] <watch name>: <attacker> → <target>", "Resolved: " first when resolved.').optional(),
   /** Plain-text part template (not escaped); default: what fired, the entity, the figures, the times and the ack command. */
   text: templateOption('Plain-text part template. Default: what fired and how severe, the entity, the payload figures, the window, first/last seen and the vigil watch ack command.').optional(),
-  /** HTML part template (HTML-escaped); default: the same as the text part, laid out for a phone. */
-  html: templateOption('HTML part template; values are HTML-escaped. Default: the text part laid out for a phone.').optional(),
+  /**
+   * HTML part template (HTML-escaped); default: the same as the text part, laid out for a phone, with
+   * the inline charts after the figures. A custom one shows an inline chart with `<img src="cid:<filename>">`
+   * (or `{{#each images}}`: `cid`, `alt`, `width`, `height`).
+   */
+  html: templateOption(
+    'HTML part template; values are HTML-escaped. Default: the text part laid out for a phone, inline charts after the figures; ' +
+      'a custom one shows an inline chart as <img src="cid:<filename>">.',
+  ).optional(),
   /** Attach the alert (entity, payload, window, state) and the watch as `alert.json`. */
   attach_data: z.boolean().default(false).describe('Attach the alert (entity, payload, window, state) and the watch as alert.json (default false).'),
+  /**
+   * Charts and CSV tables built from a list in the alert (`rows: payload.last_90d.rows`, a path as
+   * transform `pick` writes it, over what the templates see). A chart is a PNG (`chart: {type: bar |
+   * timeline, ...}`); an `inline` one is shown in the HTML body as `cid:<filename>` (the default HTML
+   * shows it after the figures). A CSV (`csv: {rows, columns}`) is RFC 4180 with formula-protected
+   * cells. History lists each with its content type, size and row count, never its bytes.
+   */
+  attachments: attachmentsOption,
 });
 
 type Options = z.output<typeof options>;
@@ -88,12 +104,39 @@ function defaultRecipients(context: ActionContext): string[] {
   throw new VigilError('CONFIG_INVALID', 'to: the action names no recipient and no default is configured (VIGIL_SMTP_TO)');
 }
 
-/** Everything the message is made of, rendered: what simulate shows and execute sends. */
+/** An attachment as history shows it: what it is and how big, never its bytes. */
+function attachmentDetail(a: BuiltAttachment) {
+  return {
+    filename: a.filename,
+    content_type: a.contentType,
+    size: a.content.length,
+    inline: a.inline,
+    ...(a.rows === undefined ? {} : { rows: a.rows }),
+    ...(a.rows !== undefined && a.rowsTotal !== undefined && a.rowsTotal > a.rows ? { rows_total: a.rowsTotal } : {}),
+  };
+}
+
+/** The `attach_data` document. */
+function alertDocument(context: ActionContext): BuiltAttachment {
+  const { id, name, severity, tags } = context.watch;
+  const document = { watch: { id, name, severity, tags }, kind: context.kind, notification_id: context.notificationId, alert: context.alert };
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  return { filename: 'alert.json', contentType: 'application/json', content: Buffer.from(text, 'utf8'), inline: false };
+}
+
+/**
+ * Everything the message is made of, rendered: what simulate shows and execute sends. Attachments
+ * are built first, so that the HTML templates see the inline images as `images` (`[{cid, alt,
+ * width, height}]`, shown at most 600 px wide).
+ */
 function compose(opts: Options, context: ActionContext) {
   const view = mailView(context);
   const to = opts.to === undefined ? defaultRecipients(context) : recipients('to', opts.to, view, context);
   if (to.length === 0) throw new VigilError('CONFIG_INVALID', 'to: every recipient template rendered empty: no one to send to');
-  return {
+  const files = [...buildAttachments(opts.attachments, view, context), ...(opts.attach_data ? [alertDocument(context)] : [])];
+  const images = files.flatMap((f) => (f.image === undefined ? [] : [{ cid: f.filename, ...f.image }]));
+  const withImages = { ...view, images };
+  const mail = {
     message_id: messageIdOf(context.notificationId),
     from: opts.from ?? context.mail?.from,
     to,
@@ -103,22 +146,23 @@ function compose(opts: Options, context: ActionContext) {
     subject: renderOption('subject', opts.subject ?? DEFAULT_SUBJECT, view, 'header', context)
       .replace(/[\r\n]+/g, ' ')
       .trim(),
-    text: renderOption('text', opts.text ?? DEFAULT_TEXT, view, 'none', context),
-    html: renderOption('html', opts.html ?? DEFAULT_HTML, view, 'html', context),
-    attachments: opts.attach_data ? ['alert.json'] : [],
+    text: renderOption('text', opts.text ?? DEFAULT_TEXT, withImages, 'none', context),
+    html: renderOption('html', opts.html ?? DEFAULT_HTML, withImages, 'html', context),
+    attachments: files.map(attachmentDetail),
   };
+  return { mail, files };
 }
 
-/** The `attach_data` document. */
-function alertDocument(context: ActionContext): string {
-  const { id, name, severity, tags } = context.watch;
-  return `${JSON.stringify({ watch: { id, name, severity, tags }, kind: context.kind, notification_id: context.notificationId, alert: context.alert }, null, 2)}\n`;
+/** What nodemailer sends for an attachment; an inline one's Content-ID is its file name. */
+function mimePart(a: BuiltAttachment) {
+  const inline = a.inline ? { cid: a.filename, contentDisposition: 'inline' as const } : {};
+  return { filename: a.filename, content: a.content, contentType: a.contentType, ...inline };
 }
 
 /**
- * Mails the alert through the SMTP transport (`VIGIL_SMTP_URL`): text and HTML parts, an
- * optional JSON attachment, and a `Message-ID` derived from the notification id, so a re-sent
- * mail is recognisably the same message.
+ * Mails the alert through the SMTP transport (`VIGIL_SMTP_URL`): text and HTML parts, charts
+ * (inline or attached) and CSV tables, an optional JSON attachment, and a `Message-ID` derived
+ * from the notification id, so a re-sent mail is recognisably the same message.
  */
 export const emailAction: ActionType<typeof options> = {
   type: 'email',
@@ -127,7 +171,7 @@ export const emailAction: ActionType<typeof options> = {
   async execute(opts, context) {
     const what = `email ${context.name}`;
     try {
-      const mail = compose(opts, context);
+      const { mail, files } = compose(opts, context);
       if (context.mode === 'simulate') return { status: 'simulated', detail: context.secrets.scrub({ ...mail, from: mail.from ?? '(VIGIL_SMTP_FROM)' }) };
       if (context.mail === undefined) throw new VigilError('CONFIG_INVALID', `${what}: no SMTP transport was given to the action (VIGIL_SMTP_URL not configured for this process)`);
       const sender = opts.from === undefined ? context.mail.from : parseMailbox(opts.from);
@@ -142,7 +186,7 @@ export const emailAction: ActionType<typeof options> = {
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
-          attachments: opts.attach_data ? [{ filename: 'alert.json', content: alertDocument(context), contentType: 'application/json' }] : [],
+          attachments: files.map(mimePart),
           headers: { 'X-Vigil-Watch': context.watch.id },
           // nothing in a message may make nodemailer read a file or fetch a URL
           disableFileAccess: true,

@@ -46,8 +46,13 @@ Vigil · watch {{watch.id}} · alert {{alert.id}}
 
 const ROW_NAME = 'padding:4px 12px 4px 0;color:#59636e;vertical-align:top;white-space:nowrap;';
 const ROW_VALUE = 'padding:4px 0;vertical-align:top;word-break:break-all;';
+// width and height attributes for clients that ignore CSS (Outlook), max-width for a phone
+const IMAGE = 'display:block;max-width:100%;height:auto;border:0;';
 
-/** The HTML part, rendered with HTML escaping; inline styles only, one narrow column. */
+/**
+ * The HTML part, rendered with HTML escaping; inline styles only, one narrow column. Inline chart
+ * attachments (`images`) follow the figures, each `cid:<filename>` with its title as alt text.
+ */
 export const DEFAULT_HTML = `<!DOCTYPE html>
 <html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
@@ -76,6 +81,9 @@ export const DEFAULT_HTML = `<!DOCTYPE html>
 <tr><td style="${ROW_NAME}">First seen</td><td style="${ROW_VALUE}">{{when.first_seen}}</td></tr>
 <tr><td style="${ROW_NAME}">Last seen</td><td style="${ROW_VALUE}">{{when.last_seen}}</td></tr>
 </table>
+{{#each images}}
+<p style="margin:0 0 12px;"><img src="cid:{{cid}}" alt="{{alt}}" width="{{width}}" height="{{height}}" style="${IMAGE}"></p>
+{{/each}}
 <p style="margin:0 0 12px;color:#59636e;">Matched in {{alert.count}} window(s) of episode {{alert.episode}}.{{#if watch.description}} {{watch.description}}{{/if}}</p>
 {{#unless resolved}}
 <p style="margin:0 0 4px;">Acknowledge (no more notifications for this entity until it resolves):</p>
