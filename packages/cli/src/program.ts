@@ -7,6 +7,8 @@ import type { IngestServeOptions } from './commands/ingest-serve.ts';
 import { registerAlertsCommands, registerWatchRegistryCommands } from './commands/watch/register.ts';
 import { registerWatchRunCommands } from './commands/watch/register-run.ts';
 import { registerResponseCommands } from './commands/responses/register.ts';
+import { registerStatsCommands } from './commands/stats/register.ts';
+import { registerBlocklistCommands } from './commands/blocklist/register.ts';
 import { registerUpCommand } from './commands/up/register.ts';
 
 // Each command's module (and its dependencies: the Elasticsearch client, ioredis, prom-client...) is
@@ -74,6 +76,9 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
 
   // ── block / unblock audit and manual unblock: commands/responses/register.ts ──
   registerResponseCommands(program, { out, setExitCode, config });
+
+  registerStatsCommands(program, { out, setExitCode, config }); // vigil stats: commands/stats/
+  registerBlocklistCommands(program, { out, setExitCode, config }); // vigil blocklist: commands/blocklist/
 
   // ── scheduler and worker roles: commands/scheduler.ts, commands/worker.ts ──
   program

@@ -12,3 +12,5 @@ export { ElasticsearchHistoryStore } from './history/store.ts';
 export { MemoryWatchRegistry, MemoryAlertStore, MemoryHistoryStore, MemoryDeliveryLedger } from './memory/index.ts';
 export { ElasticsearchDeliveryLedger } from './deliveries/ledger.ts';
 export { openStores, type Stores } from './stores.ts';
+export { topSources, dailyCounts, sourceHistory, alertedSources, DEFAULT_LOCAL_NETWORKS, ATTACK_EVIDENCE, MAX_TOP_SOURCES, eventIndices, checkRanges } from './stats/index.ts';
+export type { SourceRow, TopSourcesQuery, TopSources, DayCount, SourceHistory, HistoryRange, AlertedSource, EventRange, EventSelection } from './stats/index.ts';
