@@ -48,7 +48,7 @@ describe('vigil watch run', () => {
       window: { from: '2026-11-22T11:59:40.000Z', to: '2026-11-22T12:00:20.000Z' },
       hits: 82,
       alerts: [{ entity: { 'source.ip': '198.51.100.66', 'destination.ip': '192.0.2.10' }, payload: expect.objectContaining({ unique_ports: 80 }), state: 'new' }],
-      actions: [expect.objectContaining({ id: 'log', status: 'simulated' }), expect.objectContaining({ id: 'notable', status: 'simulated' })],
+      actions: [expect.objectContaining({ id: 'mail', status: 'simulated' }), expect.objectContaining({ id: 'log', status: 'simulated' }), expect.objectContaining({ id: 'notable', status: 'simulated' })],
       truncated: [],
       kept_active: 0,
     });
@@ -61,9 +61,10 @@ describe('vigil watch run', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('1 alert(s)');
     expect(first.stdout).toMatch(/action log \(log\) executed/);
+    expect(first.stdout).toMatch(/action mail \(email\) executed/);
     expect(first.stderr).toContain('Port scan from 198.51.100.66 to 192.0.2.10: 80 distinct ports');
     const again = await vigil(['watch', 'run', portscan, '--at', '2026-11-22T12:00:20Z', '--json']);
-    expect((JSON.parse(again.stdout) as { actions: { status: string }[] }).actions.map((a) => a.status)).toEqual(['skipped', 'skipped']);
+    expect((JSON.parse(again.stdout) as { actions: { status: string }[] }).actions.map((a) => a.status)).toEqual(['skipped', 'skipped', 'skipped']);
     await client.indices.refresh({ index: `${prefix}-*` });
     expect((await client.count({ index: `${prefix}-watch-history-*` })).count).toBe(2);
     expect((await client.count({ index: `${prefix}-alerts` })).count).toBe(1);
@@ -182,11 +183,11 @@ describe('vigil watch test', () => {
     const reports = JSON.parse(result.stdout) as { window: { to: string }; alerts: { state: string }[]; actions: { id: string; status: string }[] }[];
     expect(reports.map((r) => [r.window.to.slice(11, 19), r.alerts.map((a) => a.state).join(), r.actions.map((a) => `${a.id}:${a.status}`).join()])).toEqual([
       ['12:00:00', '', ''],
-      ['12:00:10', 'new', 'log:simulated,notable:simulated'],
-      ['12:00:20', 'ongoing', 'log:throttled,notable:throttled'],
-      ['12:00:30', 'ongoing', 'log:throttled,notable:throttled'],
+      ['12:00:10', 'new', 'mail:simulated,log:simulated,notable:simulated'],
+      ['12:00:20', 'ongoing', 'mail:throttled,log:throttled,notable:throttled'],
+      ['12:00:30', 'ongoing', 'mail:throttled,log:throttled,notable:throttled'],
       // within: 30s searches 40 s per run: the scan stays in view one window longer, throttled still
-      ['12:00:40', 'ongoing', 'log:throttled,notable:throttled'],
+      ['12:00:40', 'ongoing', 'mail:throttled,log:throttled,notable:throttled'],
       ['12:00:50', '', 'resolved:simulated'],
       ['12:01:00', '', ''],
     ]);

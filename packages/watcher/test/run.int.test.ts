@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@elastic/elasticsearch';
 import { entityKey, loadWatchFile, ManualClock, type Watch } from '@vigil/core';
-import { watchSchema } from '@vigil/actions';
+import { createMailTransport, watchSchema } from '@vigil/actions';
 import { createElasticsearchClient, ElasticsearchAlertStore, ElasticsearchHistoryStore, ElasticsearchWatchRegistry, eventIndex, setupIndices } from '@vigil/store';
 import { dropPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
 import { runOnce, runScheduled, type RunDeps } from '../src/run/index.ts';
@@ -28,6 +28,8 @@ async function index(docs: Record<string, unknown>[], dataset: string): Promise<
   expect(result.errors).toBe(false);
 }
 
+const transport = createMailTransport(env.VIGIL_SMTP_URL);
+
 beforeAll(async () => {
   client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
   await setupIndices(client, prefix);
@@ -40,7 +42,8 @@ beforeAll(async () => {
     indexPrefix: prefix,
     clock,
     log: (line) => logged.push(line),
-    services: { elasticsearch: client },
+    // the shipped watch mails the security team: through the real SMTP capture
+    services: { elasticsearch: client, mail: { transport, from: 'vigil@example.org', to: ['soc@example.org'] } },
   };
   // a scan: 120 distinct ports in 10 s; an ordinary client: 4 connections to 2 ports
   const scan = Array.from({ length: 120 }, (_, i) => syn(new Date(Date.parse('2026-11-22T10:00:05Z') + i * 80).toISOString(), SCANNER, i + 1));
@@ -49,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  transport.close();
   await dropPrefix(client, prefix);
   await client.close();
 });
@@ -67,7 +71,7 @@ describe('a scheduled run against Elasticsearch (seed 001 watch)', () => {
     expect(summary.windows).toHaveLength(1);
     const [record] = summary.windows;
     expect(record).toMatchObject({ window: { from: '2026-11-22T09:59:40.000Z', to: '2026-11-22T10:00:20.000Z' }, hits: 124, condition_met: true, entities: [entityKey({ 'source.ip': SCANNER, 'destination.ip': TARGET })] });
-    expect(record?.actions.map((a) => `${a.id}:${a.status}`)).toEqual(['log:executed', 'notable:executed']);
+    expect(record?.actions.map((a) => `${a.id}:${a.status}`)).toEqual(['mail:executed', 'log:executed', 'notable:executed']);
     expect(logged.some((l) => l.includes(`Port scan from ${SCANNER} to ${TARGET}: 120 distinct ports`))).toBe(true);
 
     const alerts = await deps.alerts.list({ watchId: watch.id });
@@ -86,9 +90,9 @@ describe('a scheduled run against Elasticsearch (seed 001 watch)', () => {
   it('after an outage the missed runs are evaluated: throttled while ongoing, then resolved', async () => {
     const summary = await runScheduled(deps, watch.id, new Date('2026-11-22T10:01:00Z'), 'run-2');
     expect(summary.windows.map((w) => [w.window.to.slice(11, 19), w.condition_met, w.actions.map((a) => a.status).join(',')])).toEqual([
-      ['10:00:30', true, 'throttled,throttled'],
-      ['10:00:40', true, 'throttled,throttled'],
-      ['10:00:50', true, 'throttled,throttled'],
+      ['10:00:30', true, 'throttled,throttled,throttled'],
+      ['10:00:40', true, 'throttled,throttled,throttled'],
+      ['10:00:50', true, 'throttled,throttled,throttled'],
       ['10:01:00', false, ''],
     ]);
     const [alert] = await deps.alerts.list({ watchId: watch.id });
@@ -100,7 +104,7 @@ describe('a scheduled run against Elasticsearch (seed 001 watch)', () => {
   it('a dry run at a past time shows what it finds, that the window was already applied, and changes nothing', async () => {
     const report = await runOnce(deps, watch, { at: new Date('2026-11-22T10:00:20Z'), dryRun: true, runId: 'dry' });
     expect(report.alerts).toEqual([{ entity: { 'source.ip': SCANNER, 'destination.ip': TARGET }, payload: expect.objectContaining({ unique_ports: 120 }), state: 'already_applied' }]);
-    expect(report.actions.map((a) => a.status)).toEqual(['skipped', 'skipped']);
+    expect(report.actions.map((a) => a.status)).toEqual(['skipped', 'skipped', 'skipped']);
     expect((await deps.alerts.list({ watchId: watch.id }))[0]?.state).toBe('resolved');
     expect((await deps.history.list(watch.id, { limit: 10 })).length).toBe(5);
   });

@@ -1,7 +1,8 @@
 import { errors } from '@elastic/elasticsearch';
-import { redactUrl, type VigilConfig } from '@vigil/core';
-import { createElasticsearchClient, ElasticsearchDeliveryLedger, ElasticsearchHistoryStore, missingTemplates } from '@vigil/store';
+import { redactUrl, systemClock, type VigilConfig } from '@vigil/core';
+import { createElasticsearchClient, ElasticsearchDeliveryLedger, ElasticsearchHistoryStore, ElasticsearchWatchRegistry, missingTemplates } from '@vigil/store';
 import { fail, ok, reason, warn, type CheckResult } from './check.ts';
+import { checkSecrets } from './secrets.ts';
 
 const START = 'start it (scripts/services up) or point VIGIL_ELASTICSEARCH_URL at a running cluster';
 
@@ -42,6 +43,7 @@ export async function checkElasticsearch(config: VigilConfig): Promise<CheckResu
     const stores = { client, prefix: config.indexPrefix, url: config.elasticsearch.url };
     results.push(await checkDeliveries(new ElasticsearchDeliveryLedger(stores)));
     results.push(await checkTruncations(new ElasticsearchHistoryStore(stores), new Date()));
+    if (missing.length === 0) results.push(await checkSecrets(new ElasticsearchWatchRegistry({ ...stores, clock: systemClock })));
     return results;
   } catch (err) {
     return [fail('elasticsearch', `${where}: ${reason(err)}`, START)];

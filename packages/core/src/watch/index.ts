@@ -11,6 +11,7 @@ export {
   type Watch,
   type WatchSchema,
   type WatchSearch,
+  type TopSourcesInput,
   type WatchCondition,
   type WatchAction,
 } from './schema.ts';

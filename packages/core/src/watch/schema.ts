@@ -198,6 +198,34 @@ export const joinSchema = z.strictObject({
   time_field: z.string().default('@timestamp'),
 });
 
+/** An IPv4 or IPv6 address or CIDR range, as text (checked again, exactly, when the input runs). */
+const cidrText = z.string().regex(/^(?:[0-9.]+|[0-9a-fA-F:.]+)(?:\/\d{1,3})?$/, 'must be an address or a CIDR range such as 10.0.0.0/8 or fd00::/8');
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The most frequent attacking source addresses (seed 004), by Elasticsearch aggregations over the
+ * event indices: each period is `payload.<name>` = `{rows, other_sources, other_events, truncated}`,
+ * each row `{ip, count, first_seen, last_seen, datasets, actions, blocked, blocked_on}`.
+ */
+export const topSourcesInputSchema = z.strictObject({
+  /** Named periods ending at the run (`last_24h: 24h`, `last_90d: 90d`): `payload.last_24h.rows[]`. */
+  periods: z
+    .record(name('a period name'), durationSchema({ min: 60_000, max: 400 * DAY_MS, description: 'How far back from the run the period reaches.' }))
+    .refine((p) => Object.keys(p).length > 0 && Object.keys(p).length <= 5, 'must name 1 to 5 periods')
+    .describe('Named periods ending at the run, each payload.<name>: { rows, other_sources, other_events, truncated }.'),
+  /** Rows per period, most events first (default 20). */
+  limit: z.number().int().min(1).max(1000).default(20).describe('Rows per period, most events first (default 20, at most 1000).'),
+  /** Leave out sources with fewer events (default 1). */
+  min: z.number().int().min(1).default(1).describe('Leave out sources with fewer events than this (default 1).'),
+  /** Left out: default the local networks (loopback, RFC 1918, link-local, CGNAT, ULA), as the seed's SQL; `[]` leaves nothing out. */
+  exclude: z.array(cidrText).max(1000).optional().describe('Source ranges left out; default the local networks (as the responder allowlist defaults); [] leaves nothing out.'),
+  /** Count every event with a source address, not only attack evidence. */
+  all_events: z.boolean().default(false).describe('Count every event with a source.ip, not only attack evidence (failures, alerts, firewall denials, SYN captures).'),
+  /** `payload.daily[]` = `{day, count}` for every UTC day of this period back from the run (a timeline). */
+  daily: durationSchema({ min: DAY_MS, max: 400 * DAY_MS, description: 'payload.daily: events per UTC day over this period, for a timeline.' }).optional(),
+});
+
 export const inputSchema = z
   .strictObject({
     search: searchSchema.optional(),
@@ -215,8 +243,10 @@ export const inputSchema = z
       .optional(),
     /** Two searches whose hits are paired when close in time (and equal on `on`): `joined[]`. */
     join: joinSchema.optional(),
+    /** The most frequent attacking sources over named periods, and whether each is blocked now (reports). */
+    top_sources: topSourcesInputSchema.optional(),
   })
-  .superRefine(exactlyOne(['search', 'chain', 'join'], 'input'));
+  .superRefine(exactlyOne(['search', 'chain', 'join', 'top_sources'], 'input'));
 
 export const compareOps = ['gt', 'gte', 'lt', 'lte', 'eq', 'not_eq'] as const;
 
@@ -344,5 +374,7 @@ export type WatchSchema = ReturnType<typeof createWatchSchema>;
 /** A validated watch (durations in milliseconds, defaults applied). */
 export type Watch = z.output<WatchSchema>;
 export type WatchSearch = z.output<typeof searchSchema>;
+/** A `top_sources` input, validated (durations in ms). */
+export type TopSourcesInput = z.output<typeof topSourcesInputSchema>;
 export type WatchCondition = z.output<typeof conditionSchema>;
 export type WatchAction = Watch['actions'][string];

@@ -153,7 +153,9 @@ export type TruncationReason =
   /** Paging a composite aggregation stopped at the search's `paging.max_pages`. */
   | 'page bound'
   /** A join side matched more hits than its `size` returned. */
-  | 'join side size';
+  | 'join side size'
+  /** The block audit held more blocks in force than one read returns: `blocked` may be false for a blocked address. */
+  | 'audit read bound';
 
 /**
  * One cut in a window's input results, with its figures: history keeps them, `vigil watch run`

@@ -5,6 +5,7 @@ import { searchEveryPage, type Cut } from './paging.ts';
 import { searchRequest, totalHits, windowEndingAt, type TimeWindow } from './search.ts';
 import { fillQuery } from './template.ts';
 import { joinSideCut, termsCuts, underInput } from './truncation.ts';
+import { executeTopSources } from './top-sources.ts';
 
 export { windowEndingAt, searchRequest, type TimeWindow } from './search.ts';
 export { joinHits } from './join.ts';
@@ -61,6 +62,10 @@ async function searchOnce(s: WatchSearch, end: Date, deps: InputDeps, query?: un
 
 /** Runs a watch's input for the run whose time is `end`. */
 export async function executeInput(input: Watch['input'], end: Date, deps: InputDeps): Promise<InputResult> {
+  if (input.top_sources !== undefined) {
+    const { payload, ...rest } = await executeTopSources(input.top_sources, end, deps);
+    return { payload: payload as Record<string, unknown>, ...rest };
+  }
   const search = (s: WatchSearch, query?: unknown) => searchOnce(s, end, deps, query);
   if (input.search !== undefined) {
     const { response: payload, cuts } = await search(input.search);

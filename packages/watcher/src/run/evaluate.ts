@@ -37,6 +37,7 @@ export function affectsEntities(cut: Cut, condition: WatchCondition): boolean {
 /** The longest search delay: a run at time t covers up to `t - delay`, and that is its checkpoint. */
 export function runDelay(watch: Watch): number {
   const input = watch.input;
+  if (input.top_sources !== undefined) return 0;
   const searches = input.search !== undefined ? [input.search] : input.chain !== undefined ? input.chain.map((c) => c.search) : [input.join!.left.search, input.join!.right.search];
   return Math.max(...searches.map((s) => s.window.delay));
 }
