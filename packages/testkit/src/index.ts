@@ -13,3 +13,5 @@ export { runVigil, type VigilResult } from './vigil.ts';
 export { deleteRedisPrefix, type ScanningRedis } from './redis.ts';
 export { testAlert } from './alerts.ts';
 export { eventually, until } from './eventually.ts';
+export { bodyBytes, mimeParts, parseCsv, rawMessage, type RawPart } from './mime.ts';
+export { barLengths } from './png.ts';
