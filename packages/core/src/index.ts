@@ -6,3 +6,4 @@ export { redactUrl } from './redact.ts';
 export type { EcsEvent, Endpoint } from './event.ts';
 export * from './watch/index.ts';
 export { createSecretResolver, secretPlaceholder, secretEnvName, SECRET_NAME, type SecretResolver, type SecretResolverOptions } from './secrets.ts';
+export { parseEnvFile } from './env-file.ts';

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnvFile } from '@vigil/core';
 
 /** The endpoints of the development services (`scripts/services up` writes them to `.services/env`). */
 export interface ServiceEnv {
@@ -11,15 +12,7 @@ export interface ServiceEnv {
 
 const KEYS = ['VIGIL_ELASTICSEARCH_URL', 'VIGIL_REDIS_URL', 'VIGIL_SMTP_URL', 'VIGIL_MAIL_API_URL'] as const;
 
-/** Parses `KEY=value` lines (the format of `.services/env`). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (m?.[1] !== undefined && m[2] !== undefined) out[m[1]] = m[2].trim();
-  }
-  return out;
-}
+export { parseEnvFile };
 
 /**
  * The service endpoints for tests: each from the environment when set, else from `<root>/.services/env`.

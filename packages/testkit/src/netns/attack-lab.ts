@@ -3,7 +3,6 @@
 // auth.log and kern.log, seed 000's iptables chain for new SSH connections (LOG rule, ipset drop rule),
 // and seed 001's tcpdump of SYN packets, streamed into a TCP port. The attacks are real programs run
 // from the client namespace: nmap, sshpass + ssh, plain TCP connections.
-import { type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { waitForOutput } from './capture.ts';
@@ -11,7 +10,7 @@ import { SBIN_PATH } from './firewall.ts';
 import { waitForExit, type NetnsPair } from './pair.ts';
 import { relayIntoNamespace, type Relay } from './relay.ts';
 import { startRsyslog, type Rsyslog } from './rsyslog.ts';
-import { bootTime, createSshdLab, firewallLogMessage, type SshdLab } from './sshd.ts';
+import { bootTime, createSshdLab, finished, firewallLogMessage, type SshdLab } from './sshd.ts';
 import { findTool } from './tools.ts';
 
 /** Seed 000's names: the chain new SSH connections go through, its LOG prefix and the ban set. */
@@ -100,17 +99,6 @@ s.on('connect', () => done('open'));
 s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : 'error ' + e.code));
 `;
 
-/** Resolves with the exit code and output of a child started by {@link NetnsPair.start}. */
-function finished(child: ChildProcess): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** Seed 000's rules, in its order: the LOG rule first, the ban set's DROP rule second. */
 async function seed000Firewall(firewall: AttackLab['firewall'], setTimeout: number): Promise<void> {

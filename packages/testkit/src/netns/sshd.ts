@@ -179,7 +179,7 @@ function run(file: string, args: string[]): Promise<{ code: number; stdout: stri
 }
 
 /** Resolves with the exit code and output of a child started by {@link NetnsPair.start}. */
-function finished(child: ChildProcess): Promise<{ code: number; stdout: string; stderr: string }> {
+export function finished(child: ChildProcess): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { redactUrl, type VigilConfig } from '@vigil/core';
+import { parseEnvFile, redactUrl, type VigilConfig } from '@vigil/core';
 import { formatResult, type CheckResult } from '../../doctor/index.ts';
 import { LinePrefixer } from './lines.ts';
 
@@ -108,15 +108,8 @@ export function planServices(probes: readonly ServiceProbe[], options: PlanOptio
   return { action: 'start', services: down.map((p) => p.name), lines };
 }
 
-/** `KEY=value` lines (the format of `.services/env`), blank and other lines ignored. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (m?.[1] !== undefined && m[2] !== undefined) out[m[1]] = m[2].trim();
-  }
-  return out;
-}
+export { parseEnvFile };
+
 
 /** The `.services/env` written by scripts/services, or an empty record when there is none. */
 export function readServicesEnv(stateDir: string): Record<string, string> {
