@@ -71,7 +71,7 @@ describe('vigil responder', () => {
     // no PATH: the ipset tool cannot be found, so nothing is touched on this machine
     const child = responder(['--config', config, '--host', 'db-1'], { PATH: '/nonexistent' });
     expect(await child.exited).toBe(1);
-    expect(child.output()).toMatch(/vigil responder: the ipset backend could not be prepared: ipset -exist create vigil hash:ip .*ENOENT/);
+    expect(child.output()).toMatch(/vigil responder: the ipset backend could not be prepared: ipset list -t vigil failed \(ENOENT\)/);
     expect(await vigil.redis.hget(respondersKey(prefix), 'db-1')).toBeNull();
   });
 });
