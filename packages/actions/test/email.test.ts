@@ -38,6 +38,24 @@ describe('email options', () => {
 });
 
 describe('email rendering', () => {
+  it('says in the default subject and body what the responder did, for an on_response notification', async () => {
+    const blocked = { outcome: 'blocked' as const, ip: '198.51.100.23', host: 'edge-1', at: '2026-11-22T09:50:01.000Z', request_id: 'blk-1-edge-1', expires: '2026-11-22T10:00:01.000Z' };
+    const sent = await emailAction.execute(emailAction.options.parse({ to: ['soc@example.org'] }), testActionContext({ mode: 'simulate', kind: 'response', response: blocked }));
+    const detail = sent.detail as { subject: string; text: string; html: string };
+    expect(detail.subject).toMatch(/^Blocked: 198\.51\.100\.23 on edge-1 · \[Vigil /);
+    expect(detail.text).toContain('BLOCKED: the responder on edge-1 blocks 198.51.100.23 until 2026-11-22T10:00:01.000Z.');
+    expect(detail.html).toContain('Blocked: the responder on edge-1 blocks 198.51.100.23');
+    const failed = { ...blocked, outcome: 'failed' as const, error: 'nft: <permission denied>' };
+    const notSent = await emailAction.execute(emailAction.options.parse({ to: ['soc@example.org'] }), testActionContext({ mode: 'simulate', kind: 'response', response: failed }));
+    const d2 = notSent.detail as { subject: string; text: string; html: string };
+    expect(d2.subject).toMatch(/^NOT blocked \(failed\): 198\.51\.100\.23 on edge-1/);
+    expect(d2.text).toContain('did not block 198.51.100.23: failed (nft: <permission denied>).');
+    expect(d2.html).toContain('(nft: &lt;permission denied&gt;)');
+    // an alert notification says nothing of a response
+    const plain = await emailAction.execute(emailAction.options.parse({ to: ['soc@example.org'] }), testActionContext({ mode: 'simulate' }));
+    expect((plain.detail as { subject: string }).subject).toMatch(/^\[Vigil /);
+  });
+
   it('keeps the default subject on one line whatever the entity holds', async () => {
     const entity = { 'source.ip': '198.51.100.23', 'user.name': 'x\r\nBcc: evil@example.org\u2028y' };
     const ctx = testActionContext({ mode: 'simulate', alert: testAlertView({ entity, entity_key: entityKey(entity) }) });

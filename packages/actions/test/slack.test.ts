@@ -117,6 +117,12 @@ describe('slack against a real HTTP server', () => {
     expect(attachment.text).toMatch(/^No longer matches/);
   });
 
+  it('says in the default title what the responder did, for an on_response notification', async () => {
+    const response = { outcome: 'blocked' as const, ip: '198.51.100.23', host: 'edge-1', at: '2026-11-22T09:50:01.000Z', request_id: 'blk-1-edge-1' };
+    await run({}, context({ kind: 'response', response }));
+    expect(posted().attachment.title).toBe('Blocked: 198.51.100.23 on edge-1 · Port scan between two hosts');
+  });
+
   it('escapes event data for mrkdwn in templates and in fields: no link, no mention', async () => {
     const hostile = '<!channel> @here & <https://evil.example|click>';
     const entity = { 'source.ip': '198.51.100.23', 'user.name': hostile };

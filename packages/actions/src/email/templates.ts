@@ -2,10 +2,17 @@
 // the most important facts first: they are read on a phone.
 
 /** Rendered with `header` escaping, then CR/LF stripped: one line whatever the event data holds. */
-export const DEFAULT_SUBJECT = '{{#if resolved}}Resolved: {{/if}}[Vigil {{severity}}] {{watch.name}}{{#if headline}}: {{headline}}{{/if}}';
+export const DEFAULT_SUBJECT = '{{#if response}}{{#if blocked}}Blocked{{else}}NOT blocked ({{response.outcome}}){{/if}}: {{response.ip}} on {{response.host}} · {{/if}}{{#if resolved}}Resolved: {{/if}}[Vigil {{severity}}] {{watch.name}}{{#if headline}}: {{headline}}{{/if}}';
 
 /** The text part, rendered without escaping (it is plain text). */
-export const DEFAULT_TEXT = `{{#if resolved}}
+export const DEFAULT_TEXT = `{{#if response}}
+{{#if blocked}}
+BLOCKED: the responder on {{response.host}} blocks {{response.ip}}{{#if response.expires}} until {{response.expires}}{{/if}}.
+{{else}}
+NOT BLOCKED: the responder on {{response.host}} did not block {{response.ip}}: {{response.outcome}}{{#if response.error}} ({{response.error}}){{/if}}.
+{{/if}}
+
+{{/if}}{{#if resolved}}
 RESOLVED: {{watch.name}}
 {{#if headline}}
 {{headline}}
@@ -62,6 +69,9 @@ export const DEFAULT_HTML = `<!DOCTYPE html>
 <p style="margin:0 0 8px;"><span style="display:inline-block;padding:2px 8px;border-radius:4px;background:#1a7f37;color:#ffffff;font-weight:bold;">RESOLVED</span></p>
 {{else}}
 <p style="margin:0 0 8px;"><span style="display:inline-block;padding:2px 8px;border-radius:4px;background:{{severity_colour}};color:#ffffff;font-weight:bold;">{{severity}}</span></p>
+{{/if}}
+{{#if response}}
+<p style="margin:0 0 12px;font-weight:bold;">{{#if blocked}}Blocked: the responder on {{response.host}} blocks {{response.ip}}{{#if response.expires}} until {{response.expires}}{{/if}}.{{else}}NOT blocked: the responder on {{response.host}} did not block {{response.ip}}: {{response.outcome}}{{#if response.error}} ({{response.error}}){{/if}}.{{/if}}</p>
 {{/if}}
 <h1 style="margin:0 0 4px;font-size:20px;">{{watch.name}}</h1>
 {{#if headline}}

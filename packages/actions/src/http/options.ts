@@ -18,7 +18,7 @@ export function timeoutOption() {
  * What every notification template sees: `{{watch.name}}`, `{{alert.entity_key}}`, the alert's
  * `entity`, `payload` and `window` at the top level (`{{entity.[source.ip]}}`), `kind`,
  * `resolved` (true for an `on_resolve` notification), `response` (what a responder reported, for an
- * `on_response` notification) and `notification_id`.
+ * `on_response` notification; `blocked` true when it says the block is in place) and `notification_id`.
  */
 export function templateData(context: ActionContext): Record<string, unknown> {
   const { watch, alert } = context;
@@ -32,6 +32,7 @@ export function templateData(context: ActionContext): Record<string, unknown> {
     kind: context.kind,
     resolved: context.kind === 'resolve',
     response: context.response,
+    blocked: context.response?.outcome === 'blocked',
     notification_id: context.notificationId,
   };
 }

@@ -5,7 +5,8 @@ import { httpUrl, sendHttp, type HttpRequest } from '../http/send.ts';
 import { render } from '../template.ts';
 import type { ActionContext, ActionType } from '../types.ts';
 
-export const DEFAULT_SLACK_TITLE = '{{#if resolved}}Resolved: {{/if}}{{watch.name}}';
+export const DEFAULT_SLACK_TITLE =
+  '{{#if response}}{{#if blocked}}Blocked{{else}}NOT blocked ({{response.outcome}}){{/if}}: {{response.ip}} on {{response.host}} · {{/if}}{{#if resolved}}Resolved: {{/if}}{{watch.name}}';
 export const DEFAULT_SLACK_TEXT =
   '{{#if resolved}}No longer matches (window {{window.from}} – {{window.to}}). {{/if}}{{#if payload.summary}}{{payload.summary}}{{else}}{{watch.description}}{{/if}}';
 
