@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@elastic/elasticsearch';
 import { watchSchema } from '@vigil/actions';
-import { loadWatches, ManualClock, parseLocated, watchFilesUnder, type Watch } from '@vigil/core';
+import { entityKey, loadWatches, ManualClock, parseLocated, watchFilesUnder, type Watch } from '@vigil/core';
 import { RecordSink, recordId } from '@vigil/ingest';
 import { parserFor } from '@vigil/parsers';
 import { BulkWriter, createElasticsearchClient, MemoryAlertStore, MemoryHistoryStore, MemoryWatchRegistry, setupIndices } from '@vigil/store';
@@ -104,15 +104,14 @@ describe('every watch against its fixture (watches/fixtures/)', () => {
       expect(await ingest(prefix, fixture)).toBeGreaterThan(0);
       const report = await run(watch, fixture, prefix);
       expect(report.truncated).toEqual([]);
-      const byEntity = (e: Record<string, unknown>) => JSON.stringify(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)));
-      const got = [...report.alerts].sort((a, b) => byEntity(a.entity).localeCompare(byEntity(b.entity)));
-      const want = [...fixture.alerts].sort((a, b) => byEntity(a.entity).localeCompare(byEntity(b.entity)));
+      const got = [...report.alerts].sort((a, b) => entityKey(a.entity).localeCompare(entityKey(b.entity)));
+      const want = [...fixture.alerts].sort((a, b) => entityKey(a.entity).localeCompare(entityKey(b.entity)));
       expect(got.map((a) => a.entity)).toEqual(want.map((a) => a.entity));
       want.forEach((w, i) => {
         expect(got[i]!.payload).toMatchObject(w.payload);
         if (w.actions === undefined) return;
-        const key = byEntity(w.entity);
-        const ran = report.actions.filter((o) => o.status === 'simulated' && o.entity_key !== undefined && byEntity(JSON.parse(o.entity_key) as Record<string, unknown>) === key).map((o) => o.id);
+        const key = entityKey(w.entity);
+        const ran = report.actions.filter((o) => o.status === 'simulated' && o.entity_key === key).map((o) => o.id);
         expect(ran.sort()).toEqual([...w.actions].sort());
       });
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { VigilError } from '@vigil/core';
+import { refusal } from './support/refusal.ts';
 import { CHART_LIMITS, barChartPng, barChartSize, barChartSvg, type BarChartRow } from '../src/index.ts';
 import { horizontalBars, pixels } from './support/pixels.ts';
 
@@ -10,16 +10,6 @@ const rows: BarChartRow[] = [
   { label: '2001:db8::17', value: 90 },
 ];
 const spec = { title: 'Top source addresses, last 90 days', rows, valueLabel: 'events' };
-
-function refusal(run: () => unknown): VigilError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VigilError);
-    return error as VigilError;
-  }
-  throw new Error('expected a VigilError');
-}
 
 describe('bar chart PNG', () => {
   it('renders at barChartSize: the default width, height growing with the rows', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { VigilError } from '@vigil/core';
+import { refusal } from './support/refusal.ts';
 import { CHART_LIMITS, timelinePng, timelineSize, timelineSvg, type TimelinePoint } from '../src/index.ts';
 import { anyBar, pixels, runs, type Pixels } from './support/pixels.ts';
-
-function refusal(run: () => unknown): VigilError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VigilError);
-    return error as VigilError;
-  }
-  throw new Error('expected a VigilError');
-}
 
 /** Day `i` after 2026-09-01. */
 const day = (i: number) => new Date(Date.UTC(2026, 8, 1) + i * 86_400_000).toISOString().slice(0, 10);

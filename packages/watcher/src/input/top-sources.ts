@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { TopSourcesInput } from '@vigil/core';
 import { checkRanges, dailyCounts, DEFAULT_LOCAL_NETWORKS, topSources, type DayCount, type SourceRow, type TopSources } from '@vigil/store';
-import { ResponseAudit } from '../respond/audit.ts';
+import { MAX_AUDIT_READ, ResponseAudit } from '../respond/audit.ts';
 import type { Cut } from './paging.ts';
 import type { TimeWindow } from './search.ts';
 
@@ -45,7 +45,7 @@ export async function executeTopSources(input: TopSourcesInput, end: Date, deps:
   if (input.daily !== undefined) payload.daily = await dailyCounts(deps.elasticsearch, deps.indexPrefix, { ...selection, since: new Date(end.getTime() - input.daily) });
 
   const widest = Math.max(...Object.values(input.periods), input.daily ?? 0);
-  const cuts: Cut[] = truncated ? [{ path: 'blocked', reason: 'audit read bound', bound: 10_000 }] : [];
+  const cuts: Cut[] = truncated ? [{ path: 'blocked', reason: 'audit read bound', bound: MAX_AUDIT_READ }] : [];
   return {
     payload,
     hits: Math.max(...periods.map(([, , r]) => r.rows.reduce((sum, row) => sum + row.count, 0) + r.other_events)),
