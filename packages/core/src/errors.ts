@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'FILE_UNREADABLE'
   | 'YAML_SYNTAX'
+  /** A KQL query that does not parse, or asks for what no query DSL expresses. */
+  | 'KQL_INVALID'
   | 'SERVICE_UNAVAILABLE'
   | 'SERVICE_REJECTED'
   | 'INTERNAL';

@@ -5,5 +5,6 @@ export { loadConfig, configFileSchema, indexPrefixSchema, CONFIG_ENV, type Vigil
 export { redactUrl } from './redact.ts';
 export type { EcsEvent, EcsGroup, EcsUser, Endpoint } from './event.ts';
 export * from './watch/index.ts';
+export { compileKql, parseKql, KqlSyntaxError, type QueryDsl, type KqlNode } from './kql/index.ts';
 export { createSecretResolver, secretPlaceholder, secretEnvName, SECRET_NAME, type SecretResolver, type SecretResolverOptions } from './secrets.ts';
 export { parseEnvFile } from './env-file.ts';

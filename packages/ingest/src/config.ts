@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { loadValidated, VigilError, VigilValidationError } from '@vigil/core';
-import { isValidTimezone, parsers } from '@vigil/parsers';
+import { isValidTimezone, parsers, type ParseContext } from '@vigil/parsers';
 
 /** Input types, the keys of the input registry; `type:` in `ingest/*.yaml` must be one of them. */
 export const INPUT_TYPES = ['file', 'syslog_udp', 'syslog_tcp', 'tcp_lines', 'stdin'] as const;
@@ -20,6 +20,13 @@ const listen = z
     return { host: value.slice(0, cut).replace(/^\[|\]$/g, ''), port: Number(value.slice(cut + 1)) };
   });
 
+/** ECS `os.type` values (`host_os:`), as typed by the parsers' `ParseContext.hostOs`. */
+export const HOST_OS_TYPES = ['linux', 'macos', 'unix', 'windows', 'ios', 'android'] as const satisfies ReadonlyArray<NonNullable<ParseContext['hostOs']>>;
+
+const hostOs = z.enum(HOST_OS_TYPES, {
+  error: (issue) => `unknown host OS "${String(issue.input)}" (ECS os.type values: ${HOST_OS_TYPES.join(', ')})`,
+});
+
 /** Keys every input has. */
 const common = {
   /** Parser of the records: `syslog`, `tcpdump`, `ossec`, `windows` or `auto`. */
@@ -28,6 +35,12 @@ const common = {
   dataset: z.string().regex(/^[a-z0-9][a-z0-9_]{0,31}$/, 'must be 1-32 lower-case letters, digits or "_"').optional(),
   /** IANA zone of timestamps written without one (RFC 3164 syslog, tcpdump -tttt). Default UTC. */
   timezone: z.string().refine(isValidTimezone, 'must be an IANA time zone such as UTC or Europe/Paris').optional(),
+  /**
+   * ECS `host.os.type` of the hosts this input's logs come from: one of {@link HOST_OS_TYPES}.
+   * Default `linux`. Elastic's Linux and Windows rules filter on it; a parser whose source names the
+   * OS itself (Windows event logs → `windows`) keeps its own value.
+   */
+  host_os: hostOs.optional(),
 };
 
 /** One `ingest/*.yaml` file: what to collect, how to parse it, where it goes. */

@@ -66,6 +66,7 @@ export class IngestServer {
         clock: this.#o.clock,
         counters,
         ...(config.timezone === undefined ? {} : { timezone: config.timezone }),
+        ...(config.host_os === undefined ? {} : { hostOs: config.host_os }),
         ...(config.dataset === undefined ? {} : { dataset: config.dataset }),
       });
       const listenHost = this.#o.listenHost ?? (process.env.VIGIL_INGEST_LISTEN_HOST || undefined);

@@ -25,14 +25,19 @@ export interface EventOptions {
   clock: Clock;
   /** Zone for timestamps written without one; default UTC. */
   timezone?: string;
+  /** `host.os.type` of the logged hosts (`ingest/*.yaml` `host_os:`); default {@link DEFAULT_HOST_OS}. */
+  hostOs?: ParseContext['hostOs'];
   /** Overrides the parser's dataset for every event (`ingest/*.yaml` `dataset:`). */
   dataset?: string;
 }
 
+/** `host.os.type` of events whose input says nothing: syslog inputs are Linux hosts far more often than not. */
+export const DEFAULT_HOST_OS = 'linux';
+
 /** One record's event, as `vigil parse` prints it and the sink stores it. */
 export function buildEvent(o: EventOptions, text: string, origin: RecordOrigin = {}): EcsEvent {
   const now = o.clock.now();
-  const ctx: ParseContext = { timezone: o.timezone ?? 'UTC', now };
+  const ctx: ParseContext = { timezone: o.timezone ?? 'UTC', now, hostOs: o.hostOs ?? DEFAULT_HOST_OS };
   const event = toEvent(o.parser, text, ctx, now);
   if (o.dataset !== undefined) event.event.dataset = o.dataset;
   if (origin.filePath !== undefined) event.log = { ...event.log, file: { path: origin.filePath }, ...(origin.offset === undefined ? {} : { offset: origin.offset }) };

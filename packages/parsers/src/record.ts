@@ -1,5 +1,5 @@
 import type { EcsEvent } from '@vigil/core';
-import { isFailure, type LogParser, type ParseContext } from './types.ts';
+import { ECS_VERSION, isFailure, type LogParser, type ParseContext, type ParsedFields } from './types.ts';
 
 /** Records longer than this are cut here, parsed as far as they go, and tagged `truncated`. */
 export const MAX_RECORD_BYTES = 64 * 1024;
@@ -16,7 +16,7 @@ function truncate(text: string): { text: string; truncated: boolean } {
 
 /**
  * Turns one record into exactly one event: the parser's fields plus `event.original`,
- * `event.dataset`, `event.ingested`; or, when the parser fails or throws, a `pipeline_error` event
+ * `event.dataset`, `event.ingested` and the common ECS layer (see {@link addCommonEcs}); or, when the parser fails or throws, a `pipeline_error` event
  * that keeps the original text and the reason. Nothing is dropped.
  */
 export function toEvent(parser: LogParser, record: string, ctx: ParseContext, ingested: Date = ctx.now): EcsEvent {
@@ -30,6 +30,7 @@ export function toEvent(parser: LogParser, record: string, ctx: ParseContext, in
         ...result,
         event: { kind: 'event', ...result.event, dataset: result.event?.dataset ?? parser.dataset, original: text, ingested: ingestedIso },
       };
+      addCommonEcs(event, ctx);
       if (truncated) event.tags = [...(event.tags ?? []), 'truncated'];
       return event;
     }
@@ -43,4 +44,38 @@ export function toEvent(parser: LogParser, record: string, ctx: ParseContext, in
     error: { message: failure, type: `${parser.source}_parse_failure` },
     tags: truncated ? ['_parse_failure', 'truncated'] : ['_parse_failure'],
   };
+}
+
+/**
+ * The fields Elastic's rules and Kibana's Hosts page read on every event, filled where the parser
+ * left them out (a parser's own value always wins):
+ *
+ * - `ecs.version`;
+ * - `host.name` from `host.hostname`, and `host.id` from `host.name` (ECS allows a name when nothing
+ *   more unique is known; EQL sequences group `by host.id`);
+ * - `related.hosts` gains `host.name` / `host.hostname` (no duplicates);
+ * - `host.os.type` from `ctx.hostOs`, on events that describe a host: those with a `host` or a
+ *   `process` (a program on some host logged them). Network captures have neither and are left.
+ */
+function addCommonEcs(event: EcsEvent, ctx: ParseContext): void {
+  event.ecs ??= { version: ECS_VERSION };
+  let host = event.host;
+  if (host !== undefined) {
+    if (host.name === undefined && host.hostname !== undefined) host.name = host.hostname;
+    if (host.id === undefined && host.name !== undefined) host.id = host.name;
+    if (host.name !== undefined) addRelatedHost(event, host.name);
+    if (host.hostname !== undefined && host.hostname !== host.name) addRelatedHost(event, host.hostname);
+  }
+  if (ctx.hostOs === undefined || host?.os?.type !== undefined) return;
+  if (host === undefined) {
+    if (event.process === undefined) return;
+    host = event.host = {};
+  }
+  host.os = host.os === undefined ? { type: ctx.hostOs } : { ...host.os, type: ctx.hostOs };
+}
+
+function addRelatedHost(event: EcsEvent, name: string): void {
+  const related: NonNullable<ParsedFields['related']> = (event.related ??= {});
+  if (related.hosts === undefined) related.hosts = [name];
+  else if (!related.hosts.includes(name)) related.hosts = [...related.hosts, name];
 }

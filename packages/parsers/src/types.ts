@@ -9,7 +9,21 @@ export interface ParseContext {
   timezone: string;
   /** "Now", for inferring the year of RFC 3164 timestamps so that an event is never in the future. */
   now: Date;
+  /**
+   * ECS `host.os.type` of the hosts whose logs this input carries (the ingest input's `host_os`).
+   * Set on events that describe a host and whose parser did not name an OS itself (a Windows event
+   * log says `windows`). Absent: left unset; `vigil ingest` and `vigil parse` pass `linux` when the
+   * input says nothing.
+   */
+  hostOs?: HostOsType;
 }
+
+/** ECS `host.os.type` allowed values (ECS 8.x, `os.type`). */
+export const HOST_OS_TYPES = ['linux', 'macos', 'unix', 'windows', 'ios', 'android'] as const;
+export type HostOsType = (typeof HOST_OS_TYPES)[number];
+
+/** The ECS version Vigil's events follow (`ecs.version`). */
+export const ECS_VERSION = '8.17.0';
 
 /** A record: one line, or the lines of one multi-line entry joined with `\n`. */
 export interface LogRecord {

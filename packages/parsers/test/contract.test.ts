@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { inferYear, isoWithFraction, lineFramer, MAX_RECORD_BYTES, startLineFramer, toEvent, zonedToEpochMs, type LogParser } from '../src/index.ts';
+import { ECS_VERSION, type ParsedFields } from '../src/types.ts';
 import { linesOf } from './frame.ts';
 
 const ctx = { timezone: 'UTC', now: new Date('2026-11-22T12:00:00Z') };
@@ -32,12 +33,35 @@ describe('toEvent', () => {
   const echo: LogParser = { source: 'echo', dataset: 'test', description: '', detect: () => true, parse: (t) => (t.startsWith('bad') ? { failure: 'starts with bad' } : { '@timestamp': '2026-11-22T09:00:00.000Z', message: t }) };
   const thrower: LogParser = { ...echo, source: 'thrower', parse: () => { throw new Error('boom'); } };
 
-  it('adds original, dataset and ingested to what the parser returns', () => {
+  it('adds original, dataset, ingested and ecs.version to what the parser returns', () => {
     expect(toEvent(echo, 'hello', ctx)).toEqual({
       '@timestamp': '2026-11-22T09:00:00.000Z',
       message: 'hello',
+      ecs: { version: ECS_VERSION },
       event: { kind: 'event', dataset: 'test', original: 'hello', ingested: '2026-11-22T12:00:00.000Z' },
     });
+  });
+
+  it('leaves events that describe no host without host fields, even with hostOs', () => {
+    const event = toEvent(echo, 'hello', { ...ctx, hostOs: 'linux' });
+    expect([event.host, event.related]).toEqual([undefined, undefined]);
+  });
+
+  const hosted = (fields: Omit<ParsedFields, '@timestamp'>): LogParser => ({ ...echo, source: 'hosted', parse: () => ({ '@timestamp': '2026-11-22T09:00:00.000Z', ...fields }) });
+
+  it('names the host from its hostname, uses the name as id, adds it to related.hosts and sets host.os.type from hostOs', () => {
+    const event = toEvent(hosted({ host: { hostname: 'web1' }, related: { hosts: ['db.example.com'] } }), 'x', { ...ctx, hostOs: 'linux' });
+    expect([event.host, event.related]).toEqual([{ hostname: 'web1', name: 'web1', id: 'web1', os: { type: 'linux' } }, { hosts: ['db.example.com', 'web1'] }]);
+  });
+
+  it("never overwrites what the parser set (windows stays windows; name, id and ecs.version kept)", () => {
+    const event = toEvent(hosted({ ecs: { version: '8.0.0' }, host: { hostname: 'web1', name: 'WEB1.corp', id: 'abc', os: { type: 'windows' } }, related: { hosts: ['WEB1.corp'] } }), 'x', { ...ctx, hostOs: 'linux' });
+    expect([event.ecs, event.host, event.related]).toEqual([{ version: '8.0.0' }, { hostname: 'web1', name: 'WEB1.corp', id: 'abc', os: { type: 'windows' } }, { hosts: ['WEB1.corp', 'web1'] }]);
+  });
+
+  it('sets host.os.type on a program line without a host name, and nothing without hostOs', () => {
+    expect(toEvent(hosted({ process: { name: 'sshd' } }), 'x', { ...ctx, hostOs: 'macos' }).host).toEqual({ os: { type: 'macos' } });
+    expect(toEvent(hosted({ host: { hostname: 'web1' } }), 'x', ctx).host).toEqual({ hostname: 'web1', name: 'web1', id: 'web1' });
   });
 
   it('turns a failure into a pipeline_error event that keeps the text and the reason', () => {

@@ -5,7 +5,16 @@ import { describe, expect, it } from '@jest/globals';
 import { fixtureLines } from '@vigil/testkit';
 import type { ParsedFields } from '../src/types.ts';
 import { parseIp } from '../src/netfilter/ip.ts';
-import { countBy, crowdsecResults, failJsonCases, iniLogLines, parse, summary, type FailJsonCase } from './syslog-helpers.ts';
+import { countBy, crowdsecResults, failJsonCases, iniLogLines, parse, summary as plainSummary, vigil, type FailJsonCase } from './syslog-helpers.ts';
+
+/**
+ * `dataset:action[/message_kind]:outcome`: Elastic's `ssh_login` covers `Invalid user`, `User ... not
+ * allowed` and `ROOT LOGIN REFUSED` too; `vigil.sshd.message_kind` keeps them apart in these counts.
+ */
+function summary(e: ParsedFields): string {
+  const kind = vigil(e, 'sshd')?.message_kind;
+  return kind === undefined ? plainSummary(e) : plainSummary(e).replace(':ssh_login:', `:ssh_login/${String(kind)}:`);
+}
 
 /** Actions that report a probe or protocol abuse without a failed login. */
 const PROBES = new Set(['ssh_user_enumeration_probe', 'ssh_kex_negotiation_failed', 'ssh_kex_identification_failed', 'ssh_banner_exchange_failed', 'ssh_no_identification', 'ssh_bad_protocol_version', 'ssh_protocol_error']);
@@ -128,7 +137,7 @@ describe('crowdsec sshd fixtures', () => {
 
   it('ssh-bf and sshd_banner_exchange (scenario fixtures)', () => {
     const bf = fixtureLines('crowdsec-hub/ssh-bf/ssh-bf.log').filter((l) => l !== '').map((l) => parse(l));
-    expect(countBy(bf, (e) => `${summary(e)}:${e.source?.ip}`)).toEqual({ 'auth:ssh_invalid_user:failure:35.188.49.176': 6 });
+    expect(countBy(bf, (e) => `${summary(e)}:${e.source?.ip}`)).toEqual({ 'auth:ssh_login/invalid_user:failure:35.188.49.176': 6 });
     const banner = fixtureLines('crowdsec-hub/sshd_banner_exchange/sshd_banner_exchange.log').filter((l) => l !== '').map((l) => parse(l));
     expect(countBy(banner, (e) => `${summary(e)}:${e.source?.ip}`)).toEqual({
       'auth:ssh_banner_exchange_failed:failure:59.91.122.57': 6,
@@ -143,8 +152,8 @@ describe('Wazuh and OSSEC sshd/PAM fixtures', () => {
     // `Invalid user` opens each connection; the guesses themselves are the `Failed password for
     // invalid user` lines this excerpt left out, so these lines are companions (no auth_failure tag)
     expect(countBy(events, (e) => `${summary(e)}:${e.source?.ip}:${e.event?.type?.join()}:${e.tags?.join() ?? '-'}`)).toEqual({
-      'auth:ssh_invalid_user:failure:83.15.231.75:info:-': 267,
-      'auth:ssh_invalid_user:failure:200.94.18.3:info:-': 78,
+      'auth:ssh_login/invalid_user:failure:83.15.231.75:info:-': 267,
+      'auth:ssh_login/invalid_user:failure:200.94.18.3:info:-': 78,
     });
     expect(new Set(events.map((e) => e.user?.name)).size).toBe(175);
   });
@@ -160,14 +169,14 @@ describe('Wazuh and OSSEC sshd/PAM fixtures', () => {
       'auth:ssh_disconnected:-': 1,
       'auth:ssh_disconnected:failure': 1,
       'auth:ssh_disconnecting:failure': 3,
-      'auth:ssh_invalid_user:failure': 13,
+      'auth:ssh_login/invalid_user:failure': 13,
       'auth:ssh_kex_negotiation_failed:failure': 3,
       'auth:ssh_login:failure': 14,
       'auth:ssh_max_auth_attempts_exceeded:failure': 3,
       'auth:ssh_no_identification:failure': 1,
       'auth:ssh_protocol_error:failure': 4,
       'auth:ssh_reverse_mapping_failed:-': 3,
-      'auth:ssh_user_not_allowed:failure': 10,
+      'auth:ssh_login/user_not_allowed:failure': 10,
     });
   });
 
@@ -179,7 +188,7 @@ describe('Wazuh and OSSEC sshd/PAM fixtures', () => {
       'auth:ssh_connection_error:failure': 1,
       'auth:ssh_connection_refused:failure': 1,
       'auth:ssh_disconnecting:failure': 2,
-      'auth:ssh_invalid_user:failure': 3,
+      'auth:ssh_login/invalid_user:failure': 3,
       'auth:ssh_kex_negotiation_failed:failure': 3,
       'auth:ssh_login:failure': 2,
       'auth:ssh_max_auth_attempts_exceeded:failure': 2,

@@ -90,7 +90,7 @@ describe('syslog headers', () => {
       message: 'hello there',
       host: { hostname: 'srv' },
       process: { name: 'sshd', pid: 13709 },
-      event: { dataset: 'auth' },
+      event: { dataset: 'auth', module: 'system' },
       tags: ['timestamp_missing'],
     });
   });

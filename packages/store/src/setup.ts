@@ -1,9 +1,12 @@
 import { errors, type Client } from '@elastic/elasticsearch';
-import { indexTemplates } from './templates.ts';
+import { indexTemplates, type TextFieldType } from './templates.ts';
 import { SYSTEM_INDICES, systemIndex } from './indices.ts';
+import { probeTextFieldType } from './text-fields.ts';
 
 /** What `setupIndices` did: templates are always (re)written; system indices are created once. */
 export interface SetupReport {
+  /** How the event template maps full text, as this cluster allows (see `probeTextFieldType`). */
+  textType: TextFieldType;
   templates: string[];
   created: string[];
   existing: string[];
@@ -15,11 +18,14 @@ function alreadyExists(err: unknown): boolean {
 
 /**
  * Installs the index templates of `prefix` and creates its non-dated system indices. Idempotent:
- * running it again rewrites the templates with the same content and leaves existing indices alone.
+ * running it again on the same cluster rewrites the templates with the same content and leaves
+ * existing indices alone. A cluster that gained `match_only_text` since the last run gets it in the
+ * event template: new daily indices use it, existing ones keep their mappings.
  */
 export async function setupIndices(client: Client, prefix: string): Promise<SetupReport> {
-  const report: SetupReport = { templates: [], created: [], existing: [] };
-  for (const template of indexTemplates(prefix)) {
+  const textType = await probeTextFieldType(client, prefix);
+  const report: SetupReport = { textType, templates: [], created: [], existing: [] };
+  for (const template of indexTemplates(prefix, { textType })) {
     await client.indices.putIndexTemplate(template.body);
     report.templates.push(template.name);
   }
@@ -38,7 +44,8 @@ export async function setupIndices(client: Client, prefix: string): Promise<Setu
 
 /** Template names of `prefix` that are missing from the cluster (empty when `vigil setup` has run). */
 export async function missingTemplates(client: Client, prefix: string): Promise<string[]> {
-  const wanted = indexTemplates(prefix).map((t) => t.name);
+  // names do not depend on the text type
+  const wanted = indexTemplates(prefix, { textType: 'text' }).map((t) => t.name);
   const found = await client.indices.getIndexTemplate({ name: `${prefix}-*` }, { ignore: [404] });
   const have = new Set((found.index_templates ?? []).map((t) => t.name));
   return wanted.filter((name) => !have.has(name));

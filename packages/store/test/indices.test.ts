@@ -19,7 +19,7 @@ describe('index names', () => {
 
 describe('index templates', () => {
   it('gives nested prefixes different priorities so they never collide', () => {
-    const priorities = (prefix: string) => new Map(indexTemplates(prefix).map((t) => [t.name.slice(prefix.length + 1), t.body.priority]));
+    const priorities = (prefix: string) => new Map(indexTemplates(prefix, { textType: 'text' }).map((t) => [t.name.slice(prefix.length + 1), t.body.priority]));
     const outer = priorities('vigil');
     const inner = priorities('vigil-staging');
     expect(inner.get('events')).toBeGreaterThan(outer.get('events') ?? Infinity);

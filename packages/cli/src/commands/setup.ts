@@ -11,6 +11,7 @@ export async function setupCommand(config: VigilConfig, out: Output): Promise<nu
     });
     out.log(`elasticsearch ${redactUrl(config.elasticsearch.url)}, prefix "${config.indexPrefix}"`);
     out.log(`  templates installed: ${report.templates.join(', ')}`);
+    out.log(`  text fields:         ${report.textType}${report.textType === 'text' ? ' (this cluster has no match_only_text)' : ''}`);
     if (report.created.length > 0) out.log(`  indices created:     ${report.created.join(', ')}`);
     if (report.existing.length > 0) out.log(`  indices present:     ${report.existing.join(', ')}`);
     return 0;

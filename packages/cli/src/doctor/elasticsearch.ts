@@ -1,12 +1,25 @@
 import { errors } from '@elastic/elasticsearch';
 import { redactUrl, systemClock, type VigilConfig } from '@vigil/core';
-import { createElasticsearchClient, ElasticsearchDeliveryLedger, ElasticsearchHistoryStore, ElasticsearchWatchRegistry, missingTemplates } from '@vigil/store';
+import type { Client } from '@elastic/elasticsearch';
+import {
+  createElasticsearchClient,
+  ElasticsearchDeliveryLedger,
+  ElasticsearchHistoryStore,
+  ElasticsearchWatchRegistry,
+  installedTextFieldType,
+  missingTemplates,
+  probeTextFieldType,
+  type TextFieldType,
+} from '@vigil/store';
 import { fail, ok, reason, warn, type CheckResult } from './check.ts';
 import { checkSecrets } from './secrets.ts';
 
 const START = 'start it (scripts/services up) or point VIGIL_ELASTICSEARCH_URL at a running cluster';
 
-/** Reachability, credentials, version and health, then whether `vigil setup` has run for the prefix. */
+/**
+ * Reachability, credentials, version and health, then whether `vigil setup` has run for the prefix
+ * and whether the text-field mapping it installed still fits the cluster.
+ */
 export async function checkElasticsearch(config: VigilConfig): Promise<CheckResult[]> {
   const where = redactUrl(config.elasticsearch.url);
   const client = createElasticsearchClient(config.elasticsearch, { maxRetries: 0, requestTimeoutMs: 5_000 });
@@ -40,6 +53,7 @@ export async function checkElasticsearch(config: VigilConfig): Promise<CheckResu
         ? ok('indices', `templates for prefix "${config.indexPrefix}" installed`)
         : warn('indices', `${missing.length} index templates for prefix "${config.indexPrefix}" missing (${missing.join(', ')})`, 'run vigil setup'),
     );
+    if (missing.length === 0) results.push(await checkTextFields(client, config.indexPrefix));
     const stores = { client, prefix: config.indexPrefix, url: config.elasticsearch.url };
     results.push(await checkDeliveries(new ElasticsearchDeliveryLedger(stores)));
     results.push(await checkTruncations(new ElasticsearchHistoryStore(stores), new Date()));
@@ -50,6 +64,40 @@ export async function checkElasticsearch(config: VigilConfig): Promise<CheckResu
   } finally {
     await client.close();
   }
+}
+
+const TEXT_FIELDS = 'text fields';
+
+/** What each choice means for the user, after the type's name. */
+const TEXT_MEANING: Record<TextFieldType, string> = {
+  match_only_text: 'message, error.message and the .text multi-fields (user.name.text, process.name.text...) as ECS maps them',
+  text: 'this cluster has no match_only_text (no mapper-extras module): the same fields as text, which searches the same and takes more disk',
+};
+
+/**
+ * The text-field mapping new daily indices get, as read from the installed event template, against
+ * what the cluster can map now (`probe`; `undefined` when this user may not ask). A template built
+ * for another capability means setup has not run since the cluster changed.
+ */
+export function textFieldsResult(installed: TextFieldType | undefined, probe: TextFieldType | undefined, prefix: string): CheckResult {
+  if (installed === undefined) return warn(TEXT_FIELDS, `the event template of prefix "${prefix}" maps message neither as match_only_text nor as text`, 'run vigil setup');
+  if (probe === undefined || probe === installed) {
+    const unknown = probe === undefined ? ' (read from the template: this user may not simulate templates to check the cluster)' : '';
+    return ok(TEXT_FIELDS, `${installed}: ${TEXT_MEANING[installed]}${unknown}`);
+  }
+  if (probe === 'match_only_text') {
+    return warn(TEXT_FIELDS, 'the event template maps text fields as text, but this cluster has match_only_text', 'run vigil setup: new daily indices then use match_only_text as ECS (existing ones keep text)');
+  }
+  return fail(TEXT_FIELDS, 'the event template maps text fields as match_only_text, which this cluster no longer has: new daily indices cannot be created', 'run vigil setup: the template falls back to text');
+}
+
+async function checkTextFields(client: Client, prefix: string): Promise<CheckResult> {
+  const installed = await installedTextFieldType(client, prefix);
+  const probe = await probeTextFieldType(client, prefix).catch((err: unknown) => {
+    if (err instanceof errors.ResponseError && err.statusCode === 403) return undefined;
+    throw err;
+  });
+  return textFieldsResult(installed, probe, prefix);
 }
 
 /** Notifications that finally failed (a warning: Vigil runs, but somebody was not told). */

@@ -1,6 +1,8 @@
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
+import { VigilError } from '../errors.ts';
+import { compileKql } from '../kql/index.ts';
 import { durationSchema } from './duration.ts';
 import { compileExpression, ExpressionSyntaxError } from './expression.ts';
 import { parsePath } from './path.ts';
@@ -146,6 +148,38 @@ export const pagingSchema = z.strictObject({
     .describe(`At most this many requests per search, the first page included (default ${PAGING_DEFAULTS.max_pages}); reaching it is recorded as truncated.`),
 });
 
+/** `{ kql: '...' }`: a query in Kibana's query language, compiled to query DSL at validation. */
+const kqlQuerySchema = z.strictObject({
+  kql: z.string().describe("A query in Kibana's query language (KQL), e.g. 'event.category:authentication and event.outcome:failure'."),
+});
+
+/**
+ * A search's query: query DSL as Elasticsearch takes it, or `{ kql: '...' }` (exactly that one key),
+ * compiled to query DSL here, so everything after validation sees DSL. A KQL syntax error is an
+ * issue at `query.kql`, located at that line of the watch file.
+ */
+export const querySchema = z
+  .union([kqlQuerySchema, z.record(z.string(), z.unknown()).describe('A query DSL clause.')], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'must be a query DSL object or { kql: "..." }' : undefined),
+  })
+  .transform((query, ctx): Record<string, unknown> => {
+    if (!('kql' in query)) return query;
+    // a record with a kql key that is not exactly { kql: string } got here past the kql branch
+    const kql = kqlQuerySchema.safeParse(query);
+    if (!kql.success) {
+      for (const issue of kql.error.issues) ctx.addIssue(issue.code === 'unrecognized_keys' ? { code: 'unrecognized_keys', keys: issue.keys, path: issue.path, message: issue.message } : { code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    try {
+      return compileKql(kql.data.kql);
+    } catch (error) {
+      if (!(error instanceof VigilError) || error.code !== 'KQL_INVALID') throw error;
+      ctx.addIssue({ code: 'custom', path: ['kql'], message: error.message });
+      return z.NEVER;
+    }
+  })
+  .describe('A query DSL clause, or { kql: "..." } (a KQL query compiled to DSL), AND-ed with the window filter.');
+
 /** One Elasticsearch search, with the window's range filter added to `query`. */
 export const searchSchema = z.strictObject({
   /** Index patterns relative to the index prefix: `tcpdump-*` reads `<prefix>-tcpdump-*`. */
@@ -155,10 +189,11 @@ export const searchSchema = z.strictObject({
     .describe('Index patterns without the prefix: tcpdump-* reads <prefix>-tcpdump-*.'),
   window: windowSchema,
   /**
-   * A query DSL clause, combined with the window filter. In a chain, a string that is exactly
-   * `{{path}}` becomes the value at that path of the earlier results (an array stays an array).
+   * A query DSL clause, or `{ kql: '...' }`, combined with the window filter. In a chain, a string
+   * of the DSL that is exactly `{{path}}` becomes the value at that path of the earlier results (an
+   * array stays an array).
    */
-  query: z.record(z.string(), z.unknown()).optional().describe('A query DSL clause, AND-ed with the window filter.'),
+  query: querySchema.optional(),
   /** Aggregations in query DSL. */
   aggs: z.record(z.string(), z.unknown()).optional().describe('Aggregations in query DSL.'),
   /** Hits to return (default 0: aggregations only). */

@@ -27,15 +27,40 @@ export interface AuthDetails {
   more_failures?: number;
   /** `session opened for user X by Y(uid=N)`: Y (`LOGIN`, a user name, or empty). */
   by?: string;
+  /**
+   * Which `ssh_login` line this is when the action alone no longer says it: `invalid_user`
+   * (`Invalid user`, `PAM: User not known ...`), `user_not_allowed`, `root_login_refused`. Before
+   * Vigil followed Elastic's `ssh_login` for every attempt line these were actions `ssh_<kind>`.
+   */
+  message_kind?: 'invalid_user' | 'user_not_allowed' | 'root_login_refused';
+}
+
+/** `system.auth.ssh.*` as Filebeat/Agent's system.auth pipeline sets them (Elastic's rules read `method`). */
+export interface SshSystemFields {
+  /** The line's first word for login lines: `Accepted`, `Failed`, `Postponed`, `Invalid`, `Illegal`. */
+  event?: string;
+  method?: string;
+  signature?: string;
+  /** `Did not receive identification string from <ip>`: the client that connected and said nothing. */
+  dropped_ip?: string;
 }
 
 /** A recognised auth line, before it becomes ECS. */
 export interface AuthMatch {
   /** `event.action` (snake_case, listed in src/sshd/README.md). */
   action: string;
-  category: 'authentication' | 'network' | 'session';
+  category: 'authentication' | 'network' | 'session' | 'iam';
+  /** A successful login also opens a session: `event.category` `["authentication", "session"]` (as Elastic). */
+  opensSession?: boolean;
   /** `event.type`: ECS allowed values for the category. */
   type: string[];
+  /**
+   * The one event that stands for an authentication attempt (README.md, "Attempts"): tagged
+   * `auth_success` / `auth_failure` by its outcome. Its companions are not.
+   */
+  attempt?: boolean;
+  /** `system.auth.ssh.*` (Filebeat's names), for login lines. */
+  ssh?: SshSystemFields;
   outcome?: 'success' | 'failure';
   /** The user name as logged (may be empty, contain spaces, or look like anything). */
   user?: string;
@@ -55,12 +80,15 @@ export type AuthFields = Omit<ParsedFields, '@timestamp' | 'event'> & {
   event: Partial<EcsEvent['event']> & { dataset: 'auth' };
 };
 
+const AUTHENTICATION_AND_SESSION = ['authentication', 'session'];
+
 /**
- * ECS fields of a match. `auth_success` / `auth_failure` tags go exactly on login attempts
- * (category `authentication`, type `start`) with that outcome.
+ * ECS fields of a match. `auth_success` / `auth_failure` tags go exactly on attempt events
+ * (`m.attempt`) with that outcome.
  */
 export function toFields(m: AuthMatch, detailsKey: 'sshd' | 'pam'): AuthFields {
-  const event: AuthFields['event'] = { dataset: 'auth', category: [m.category], type: m.type, action: m.action };
+  const category = m.opensSession === true ? AUTHENTICATION_AND_SESSION.slice() : [m.category];
+  const event: AuthFields['event'] = { dataset: 'auth', category, type: m.type, action: m.action };
   if (m.outcome !== undefined) event.outcome = m.outcome;
   const out: AuthFields = { event };
   const related: NonNullable<ParsedFields['related']> = {};
@@ -72,9 +100,8 @@ export function toFields(m: AuthMatch, detailsKey: 'sshd' | 'pam'): AuthFields {
   if (m.addr !== undefined && m.addr !== '') out.source = endpoint(m.addr, m.port, m.domain, related);
   if (m.localAddr !== undefined && m.localAddr !== '') out.destination = endpoint(m.localAddr, m.localPort, undefined, related);
   if (related.user !== undefined || related.ip !== undefined || related.hosts !== undefined) out.related = related;
-  if (m.category === 'authentication' && m.type[0] === 'start' && m.outcome !== undefined) {
-    out.tags = [m.outcome === 'success' ? 'auth_success' : 'auth_failure'];
-  }
+  if (m.attempt === true && m.outcome !== undefined) out.tags = [m.outcome === 'success' ? 'auth_success' : 'auth_failure'];
+  if (m.ssh !== undefined) out.system = { auth: { ssh: m.ssh } };
   if (m.details !== undefined) out.vigil = detailsKey === 'sshd' ? { sshd: m.details } : { pam: m.details };
   return out;
 }

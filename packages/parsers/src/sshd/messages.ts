@@ -6,6 +6,7 @@
  */
 import { addrAtEnd, addrAtHead, addrMaybePortAtEnd, lastAddrPortColon, portAt, type Found } from './endpoint.ts';
 import type { AuthDetails, AuthMatch } from './match.ts';
+import { parseIp } from '../netfilter/ip.ts';
 
 /** Recognises one normalised sshd message (no `error: `/`fatal: ` head, no ` [preauth]` tail). */
 export function classify(m: string, preauth: boolean): AuthMatch | undefined {
@@ -97,8 +98,9 @@ function withoutProto(m: string): number {
 }
 
 /**
- * `event.type` of a companion line: one that reports an attempt another line already stands for
- * (README.md, "Attempts"). Only `start` lines are tagged `auth_success`/`auth_failure`.
+ * `event.type` of every authentication line, attempt or companion (README.md, "Attempts"): `info`,
+ * the ECS-valid part of Elastic's `["authentication_failure", "info"]`. The tag, not the type, marks
+ * the attempt event.
  */
 const companion = (): string[] => ['info'];
 
@@ -138,14 +140,18 @@ function loginAttempt(m: string, sp: number, preauth: boolean): AuthMatch | unde
   const d = details(preauth, { method: m.slice(sp + 1, sp2) });
   if (userStart !== sp2 + 5) d.invalid_user = true;
   if (found.signature !== undefined) d.signature = found.signature;
-  const match: AuthMatch = { action: 'ssh_login', category: 'authentication', type: ['start'], user: m.slice(userStart, found.start), addr: found.addr, port: found.port, details: d };
-  if (m.charCodeAt(0) === 65) match.outcome = 'success';
-  else if (m.charCodeAt(0) === 70) {
+  const ssh: AuthMatch['ssh'] = { event: m.slice(0, sp), method: d.method as string };
+  if (found.signature !== undefined) ssh.signature = found.signature;
+  const match: AuthMatch = { action: 'ssh_login', category: 'authentication', type: ['info'], attempt: true, ssh, user: m.slice(userStart, found.start), addr: found.addr, port: found.port, details: d };
+  if (m.charCodeAt(0) === 65) {
+    match.outcome = 'success';
+    match.opensSession = true;
+  } else if (m.charCodeAt(0) === 70) {
     match.outcome = 'failure';
-    if (d.method === PAM_KBDINT) match.type = companion();
+    if (d.method === PAM_KBDINT) match.attempt = false;
   } else {
     match.action = 'ssh_auth_postponed';
-    match.type = ['info'];
+    match.attempt = false;
   }
   return match;
 }
@@ -185,14 +191,16 @@ function invalidUser(m: string, preauth: boolean): AuthMatch | undefined {
   const f = addrMaybePortAtEnd(m, m.length, ' from ');
   if (f === undefined || f.start < 12) return undefined;
   // once per connection, at its first request: each attempt then logs `Failed ... for invalid user`
-  return { action: 'ssh_invalid_user', category: 'authentication', type: companion(), outcome: 'failure', user: m.slice(13, Math.max(13, f.start)), addr: f.addr, port: f.port, details: details(preauth, { invalid_user: true }) };
+  const ssh = { event: m.slice(0, 7) }; // `Invalid` / `Illegal`, as Filebeat's grok takes it
+  const d = details(preauth, { invalid_user: true, message_kind: 'invalid_user' });
+  return { action: 'ssh_login', category: 'authentication', type: companion(), outcome: 'failure', ssh, user: m.slice(13, Math.max(13, f.start)), addr: f.addr, port: f.port, details: d };
 }
 
 /** `input_userauth_request: invalid user <user>`: follows `Invalid user`, so informational. */
 function inputUserauth(m: string, preauth: boolean): AuthMatch | undefined {
   const head = 'input_userauth_request: invalid user ';
   if (!m.startsWith(head)) return undefined;
-  return { action: 'ssh_invalid_user', category: 'authentication', type: ['info'], outcome: 'failure', user: m.slice(head.length), details: details(preauth, { invalid_user: true }) };
+  return { action: 'ssh_login', category: 'authentication', type: companion(), outcome: 'failure', user: m.slice(head.length), details: details(preauth, { invalid_user: true, message_kind: 'invalid_user' }) };
 }
 
 /** `User <user> from <addr> not allowed because <reason>` (AllowUsers, DenyUsers, groups, locked). */
@@ -201,7 +209,8 @@ function userNotAllowed(m: string, preauth: boolean): AuthMatch | undefined {
   if (at < 5) return undefined;
   const f = addrAtEnd(m, at, ' from ', false);
   // like `Invalid user`: each attempt then logs `Failed ... for invalid user`
-  const match: AuthMatch = { action: 'ssh_user_not_allowed', category: 'authentication', type: companion(), outcome: 'failure', user: m.slice(5, at), details: details(preauth, { reason: m.slice(at + 1) }) };
+  const d = details(preauth, { reason: m.slice(at + 1), message_kind: 'user_not_allowed' });
+  const match: AuthMatch = { action: 'ssh_login', category: 'authentication', type: companion(), outcome: 'failure', user: m.slice(5, at), details: d };
   if (f !== undefined && f.start >= 4) {
     match.user = m.slice(5, Math.max(5, f.start));
     match.addr = f.addr;
@@ -214,7 +223,7 @@ function rootRefused(m: string, preauth: boolean): AuthMatch | undefined {
   const f = addrMaybePortAtEnd(m, m.length, ' FROM ');
   if (f === undefined || f.start !== 18 || !m.startsWith('ROOT LOGIN REFUSED')) return undefined;
   // the attempt itself is then logged as `Failed <method> for root`
-  return { action: 'ssh_root_login_refused', category: 'authentication', type: companion(), outcome: 'failure', user: 'root', addr: f.addr, port: f.port, details: details(preauth) };
+  return { action: 'ssh_login', category: 'authentication', type: companion(), outcome: 'failure', user: 'root', addr: f.addr, port: f.port, details: details(preauth, { message_kind: 'root_login_refused' }) };
 }
 
 /** `error: PAM: <what> for [illegal user ]<user> from <host>[ via <local ip>]`. */
@@ -236,8 +245,11 @@ function pamError(m: string, preauth: boolean): AuthMatch | undefined {
   const f = addrAtEnd(m, end, ' from ', false);
   if (f === undefined || f.start < forAt + 4) return undefined;
   const d = details(preauth, { reason: what });
-  if (unknown) d.invalid_user = true;
-  const match: AuthMatch = { action: unknown ? 'ssh_invalid_user' : 'ssh_login', category: 'authentication', type: ['start'], outcome: 'failure', user: m.slice(userStart, Math.max(userStart, f.start)), addr: f.addr, details: d };
+  if (unknown) {
+    d.invalid_user = true;
+    d.message_kind = 'invalid_user';
+  }
+  const match: AuthMatch = { action: 'ssh_login', category: 'authentication', type: companion(), attempt: true, outcome: 'failure', user: m.slice(userStart, Math.max(userStart, f.start)), addr: f.addr, details: d };
   if (local !== undefined) match.localAddr = local;
   return match;
 }
@@ -386,7 +398,10 @@ function receivedDisconnect(m: string, preauth: boolean): AuthMatch | undefined 
 function noIdentification(m: string, preauth: boolean): AuthMatch | undefined {
   const f = addrMaybePortAtEnd(m, m.length, ' from ');
   if (f === undefined || f.start !== 37 || !m.startsWith('Did not receive identification string')) return undefined;
-  return network('ssh_no_identification', preauth, {}, f);
+  const match = network('ssh_no_identification', preauth, {}, f);
+  const ip = parseIp(f.addr);
+  if (ip !== undefined) match.ssh = { dropped_ip: ip }; // Filebeat's name for the same address
+  return match;
 }
 
 /** `Bad protocol version identification '<text>' from <addr>[ port <n>]`, `Bad packet length <n>.`. */

@@ -66,6 +66,7 @@ function classifyPam(m: string, at: number, d: AuthDetails): AuthMatch | undefin
   if (m.startsWith('authentication failure; ', at)) return authFailure(m, at + 24, d);
   if (m.startsWith('check pass; user unknown', at)) return { action: 'pam_user_unknown', category: 'authentication', type: ['info'], outcome: 'failure', details: d };
   if (m.startsWith('session opened for user ', at)) return sessionOpened(m, at + 24, d);
+  if (m.startsWith('password changed for ', at)) return passwordChanged(m.slice(at + 21).trim(), d);
   if (m.startsWith('session closed for user ', at)) {
     return { action: 'session_closed', category: 'session', type: ['end'], user: stripUid(m.slice(at + 24).trim()), details: d };
   }
@@ -75,7 +76,7 @@ function classifyPam(m: string, at: number, d: AuthDetails): AuthMatch | undefin
   if (k > at && summary > 0) {
     d.more_failures = Number(m.slice(at, k));
     const match = authFailure(m, k + summary, d);
-    match.type = ['info']; // a summary of failures already logged one by one
+    match.attempt = false; // a summary of failures already logged one by one
     return match;
   }
   return undefined;
@@ -89,8 +90,8 @@ const SELF_LOGGING_SERVICES = new Set(['sshd']);
 
 /** `logname= uid=0 euid=0 tty=ssh ruser=<r> rhost=<host>[  user=<u>]`. */
 function authFailure(m: string, at: number, d: AuthDetails): AuthMatch {
-  const type = d.service !== undefined && SELF_LOGGING_SERVICES.has(d.service) ? ['info'] : ['start'];
-  const match: AuthMatch = { action: 'pam_auth_failure', category: 'authentication', type, outcome: 'failure', details: d };
+  const attempt = d.service === undefined || !SELF_LOGGING_SERVICES.has(d.service);
+  const match: AuthMatch = { action: 'pam_auth_failure', category: 'authentication', type: ['info'], attempt, outcome: 'failure', details: d };
   const tty = valueOf(m, 'tty=', at);
   if (tty !== undefined && tty !== '') d.tty = tty;
   const ruserAt = m.indexOf('ruser=', at);
@@ -157,6 +158,14 @@ function sessionOpened(m: string, at: number, d: AuthDetails): AuthMatch {
   const who = stripUid(m.slice(by + 4).trim());
   if (who !== '') d.by = who;
   return match;
+}
+
+/**
+ * `pam_unix(passwd:chauthtok): password changed for <user>` (passwd, chpasswd, any service):
+ * an IAM change of the user, as the Linux user-management rules read it.
+ */
+function passwordChanged(user: string, d: AuthDetails): AuthMatch {
+  return { action: 'changed-password', category: 'iam', type: ['user', 'change'], outcome: 'success', user: stripUid(user), details: d };
 }
 
 /** `root(uid=0)` → `root` (newer PAM appends the uid to names). */

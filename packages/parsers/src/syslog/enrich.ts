@@ -1,9 +1,10 @@
-/** Hands a syslog message to the decoder of its program: sshd/PAM, sudo, netfilter. */
+/** Hands a syslog message to the decoder of its program: sshd/PAM, sudo, account management, netfilter. */
 import type { ParsedFields } from '../types.ts';
 import { decodeNetfilter } from '../netfilter/decode.ts';
 import { decodePam, decodeSshd, isPamTag, isSshdProgram } from '../sshd/index.ts';
 import type { SyslogHeader } from './model.ts';
 import { decodeSudo } from './sudo.ts';
+import { decodeIam, IAM_PROGRAMS } from './iam.ts';
 
 /** What a decoder adds to the header's fields. */
 export type Enrichment = Omit<ParsedFields, '@timestamp'>;
@@ -26,6 +27,10 @@ export function enrich(h: SyslogHeader, line: string): Decoded | undefined {
     if (program === 'sudo') {
       const sudo = decodeSudo(message);
       if (sudo !== undefined) return { fields: sudo, tagWasPrefix: false };
+    }
+    if (IAM_PROGRAMS.has(program)) {
+      const iam = decodeIam(message);
+      if (iam !== undefined) return { fields: iam, tagWasPrefix: false };
     }
   }
   return message.indexOf('SRC=') === -1 ? undefined : netfilter(h, line);

@@ -1,6 +1,7 @@
 /**
  * The `syslog` parser: one line → one ECS event, with the sshd/PAM, sudo and netfilter decoders
- * applied to the message.
+ * applied to the message. Events of the auth decoders get `event.module: system` (Elastic's
+ * integration for these lines).
  *
  * ## Headers
  *
@@ -32,6 +33,7 @@
  * | `sshd`, `sshd-session`, `sshd-auth`, `sshd(pam_unix)` | src/sshd (every line, recognised or not) | `auth` |
  * | `pam_*(service:type): ...` or a `*(pam_*)` tag, any program | src/sshd/pam.ts | `auth` |
  * | `sudo` command lines | sudo.ts (`sudo_command`) | `auth` |
+| `useradd`, `groupadd`, `userdel`, `groupdel`, `usermod`, `passwd`, `chage`, `gpasswd` | iam.ts (src/sshd/README.md, "Account management") | `auth` |
  * | a message with `IN=`/`OUT=` and valid `SRC=`/`DST=` | src/netfilter | `netfilter` |
  * | anything else | none | `syslog` |
  *
@@ -97,6 +99,9 @@ function toParsed(h: SyslogHeader, decoded: Decoded | undefined): ParsedFields {
   if (h.program !== undefined && decoded?.tagWasPrefix !== true) out.process = h.pid === undefined ? { name: h.program } : { name: h.program, pid: h.pid };
   if (h.pri !== undefined) out.log = { syslog: { priority: h.pri, facility: { code: h.pri >> 3 }, severity: { code: h.pri & 7 } } };
   if (decoded !== undefined) copyFields(out, decoded.fields);
+  // Elastic's `system` integration reads the auth decoders' lines; other decoders (netfilter →
+  // `iptables`) set their own module
+  if (out.event !== undefined && out.event.module === undefined && out.event.dataset === 'auth') out.event.module = 'system';
   if (h.timestampMissing) out.tags = out.tags === undefined ? ['timestamp_missing'] : [...out.tags, 'timestamp_missing'];
   if (h.rfc5424 !== undefined) out.vigil = { ...out.vigil, syslog: h.rfc5424 };
   return out;
@@ -109,6 +114,8 @@ function copyFields(out: ParsedFields, f: Enrichment): void {
   if (f.destination !== undefined) out.destination = f.destination;
   if (f.network !== undefined) out.network = f.network;
   if (f.user !== undefined) out.user = f.user;
+  if (f.group !== undefined) out.group = f.group;
+  if (f.system !== undefined) out.system = f.system;
   if (f.related !== undefined) out.related = f.related;
   if (f.observer !== undefined) out.observer = f.observer;
   if (f.tags !== undefined) out.tags = f.tags;
