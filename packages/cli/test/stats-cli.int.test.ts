@@ -74,7 +74,7 @@ function ossecAlert(t: Date, ip: string, rule: string): string {
 const KINDS: Record<string, Kind> = {
   ssh: (t, ip) => line('syslog', `${t.toISOString()} web1 sshd[123]: Failed password for root from ${ip} port 51514 ssh2`, 'auth', 'ssh_login'),
   invalid: (t, ip) => line('syslog', `${t.toISOString()} web1 sshd[124]: Invalid user admin from ${ip} port 51515`, 'auth', 'ssh_login'),
-  ufw: (t, ip) => line('syslog', `${t.toISOString()} fw kernel: ${UFW[0]}${ip}${UFW[1]}${UFW[2]}`, 'netfilter', 'ufw_block'),
+  ufw: (t, ip) => line('syslog', `${t.toISOString()} fw kernel: ${UFW[0]}${ip}${UFW[1]}${UFW[2]}`, 'netfilter', 'drop'),
   syn: (t, ip) => line('tcpdump', packet(t, ip, 'Flags [S], seq 1, win 64240, length 0'), 'tcpdump', 'tcp_syn'),
   ossec: (t, ip) => line('ossec', ossecAlert(t, ip, 'Common web attack.'), 'ossec', 'Common web attack.'),
   windows: (t, ip) => line('windows', `${spelled(t)} ${WINDOWS} ${ip} ${WINDOWS_TAIL}`, 'windows', 'logon-failed'),

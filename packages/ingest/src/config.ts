@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { loadValidated, VigilError, VigilValidationError } from '@vigil/core';
-import { isValidTimezone, parsers, type ParseContext } from '@vigil/parsers';
+import { HOST_OS_TYPES, isValidTimezone, parsers } from '@vigil/parsers';
 
 /** Input types, the keys of the input registry; `type:` in `ingest/*.yaml` must be one of them. */
 export const INPUT_TYPES = ['file', 'syslog_udp', 'syslog_tcp', 'tcp_lines', 'stdin'] as const;
@@ -20,8 +20,8 @@ const listen = z
     return { host: value.slice(0, cut).replace(/^\[|\]$/g, ''), port: Number(value.slice(cut + 1)) };
   });
 
-/** ECS `os.type` values (`host_os:`), as typed by the parsers' `ParseContext.hostOs`. */
-export const HOST_OS_TYPES = ['linux', 'macos', 'unix', 'windows', 'ios', 'android'] as const satisfies ReadonlyArray<NonNullable<ParseContext['hostOs']>>;
+/** ECS `os.type` values (`host_os:`): the parsers' `ParseContext.hostOs`. */
+export { HOST_OS_TYPES };
 
 const hostOs = z.enum(HOST_OS_TYPES, {
   error: (issue) => `unknown host OS "${String(issue.input)}" (ECS os.type values: ${HOST_OS_TYPES.join(', ')})`,

@@ -1,5 +1,5 @@
 export type { LogParser, ParseContext, ParsedFields, ParseFailure, LogRecord, Line, RecordFramer } from './types.ts';
-export { isFailure } from './types.ts';
+export { ECS_VERSION, HOST_OS_TYPES, isFailure, type HostOsType } from './types.ts';
 export { lineFramer, startLineFramer } from './framing.ts';
 export { toEvent, MAX_RECORD_BYTES } from './record.ts';
 export { parsers, parserFor } from './registry.ts';

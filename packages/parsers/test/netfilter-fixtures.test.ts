@@ -4,7 +4,13 @@ import { fixtureLines, readFixture } from '@vigil/testkit';
 import type { ParsedFields } from '../src/types.ts';
 import { countBy, crowdsecResults, iniLogLines, parse, summary, vigil } from './syslog-helpers.ts';
 
+/** `<event.action>:<vigil.netfilter.prefix>` (`-` for none): what a prefix became. */
+function byPrefix(e: ParsedFields): string {
+  return `${e.event?.action ?? '-'}:${(vigil(e, 'netfilter')?.prefix as string | undefined) ?? '-'}`;
+}
+
 /** A MAC as crowdsec/the kernel write it (`24:8a:07:9a:2a:f2`) from ECS form (`24-8A-07-9A-2A-F2`). */
+
 function kernelMac(ecs: string | undefined): string | undefined {
   return ecs?.toLowerCase().replaceAll('-', ':');
 }
@@ -72,7 +78,7 @@ describe('crowdsec iptables fixtures', () => {
 
   it('iptables-scan-multi-port: 49 SYNs from one scanner', () => {
     const events = fixtureLines('crowdsec-hub/iptables-scan-multi-port/iptables-scan-multi-port.log').map((l) => parse(l));
-    expect(countBy(events, summary)).toEqual({ 'netfilter:netfilter_log:-': 17, 'netfilter:ufw_audit:-': 16, 'netfilter:ufw_block:-': 16 });
+    expect(countBy(events, byPrefix)).toEqual({ '-:-': 17, '-:[UFW AUDIT]': 16, 'drop:[UFW BLOCK]': 16 });
     const scan = events.filter((e) => e.source?.ip === '62.34.17.168');
     expect([scan.length, new Set(scan.map((e) => e.destination?.port)).size, scan.every((e) => (vigil(e, 'netfilter')?.flags as string[]).join() === 'SYN')]).toEqual([17, 17, true]);
   });
@@ -82,15 +88,15 @@ describe('crowdsec iptables fixtures', () => {
     const results = crowdsecResults('crowdsec-hub/proxmox-iptables-logs/parser.assert', 's01-parse', 'aderumier/proxmox-iptables-logs');
     const events = lines.map((l) => parse(l));
     expect(events.map((e) => [e.event?.action, e.event?.type?.[1]])).toEqual([
-      ['policy_drop', 'denied'],
+      ['drop', 'denied'],
       ['accept', 'allowed'],
       ['reject', 'denied'],
       ['reject', 'denied'],
       ['accept', 'allowed'],
-      ['pvefw_reject', 'denied'],
       ['reject', 'denied'],
       ['reject', 'denied'],
-      ['netfilter_log', undefined],
+      ['reject', 'denied'],
+      [undefined, undefined],
       ['drop', 'denied'],
     ]);
     expect(results.map((r) => r.success)).toEqual([true, false, true, true, false, true, false, false, false, true]);
@@ -108,16 +114,17 @@ describe('Wazuh iptables.ini', () => {
   it('decodes all 43 lines, by action', () => {
     const events = iniLogLines('wazuh/iptables.ini').map((l) => parse(l));
     expect(events).toHaveLength(43);
-    expect(countBy(events, summary)).toEqual({
-      'netfilter:drop:-': 19,
-      'netfilter:drop_src_wan:-': 18,
-      'netfilter:firewall_out:-': 1,
-      'netfilter:iptable:-': 1,
-      'netfilter:netfilter_log:-': 1,
-      'netfilter:sfw2_inext_drop_deflt:-': 1,
-      'netfilter:ufw_block:-': 2,
+    expect(countBy(events, summary)).toEqual({ 'netfilter:drop:-': 40, 'netfilter:-:-': 3 });
+    expect(countBy(events, byPrefix)).toEqual({
+      'drop:DROP': 19,
+      'drop:DROP(src wan)': 18,
+      '-:FIREWALL_OUT': 1,
+      '-:IPTABLE': 1,
+      '-:-': 1,
+      'drop:SFW2-INext-DROP-DEFLT': 1,
+      'drop:[UFW BLOCK]': 2,
     });
-    const ufw = events.filter((e) => e.event?.action === 'ufw_block');
+    const ufw = events.filter((e) => vigil(e, 'netfilter')?.prefix === '[UFW BLOCK]');
     expect(ufw.map((e) => [e.source?.ip, e.destination?.port, (vigil(e, 'netfilter')?.flags as string[] | undefined)?.join()])).toEqual([
       ['254.253.252.251', 36427, undefined],
       ['254.253.252.251', 22, 'CWR,ECE,SYN'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeNetfilter, netfilterParser } from '../src/netfilter/index.ts';
-import { normalizeAction, prefixInfo } from '../src/netfilter/prefix.ts';
+import { prefixInfo } from '../src/netfilter/prefix.ts';
 import { isHostname, parseIp } from '../src/netfilter/ip.ts';
 import { ctx, parse, vigil } from './syslog-helpers.ts';
 
@@ -14,11 +14,11 @@ describe('netfilter decoder', () => {
       message: '[ 7923.123456] [netfilter] IN=eth0 OUT= MAC=08:00:27:8a:1b:2c:52:54:00:12:35:02:08:00 SRC=203.0.113.7 DST=10.0.2.15 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=54321 DF PROTO=TCP SPT=51514 DPT=22 WINDOW=29200 RES=0x00 SYN URGP=0',
       host: { hostname: 'victim' },
       process: { name: 'kernel' },
-      event: { dataset: 'netfilter', category: ['network'], type: ['connection'], action: 'netfilter' },
+      event: { dataset: 'netfilter', module: 'iptables', category: ['network'], type: ['connection'] },
       source: { ip: '203.0.113.7', port: 51514, mac: '52-54-00-12-35-02' },
       destination: { ip: '10.0.2.15', port: 22, mac: '08-00-27-8A-1B-2C' },
       network: { type: 'ipv4', transport: 'tcp', iana_number: '6' },
-      observer: { ingress: { interface: { name: 'eth0' } } },
+      observer: { name: 'victim', ingress: { interface: { name: 'eth0' } } },
       related: { ip: ['203.0.113.7', '10.0.2.15'] },
       vigil: {
         netfilter: { prefix: '[netfilter]', uptime: 7923.123456, len: 60, tos: 0, prec: 0, ttl: 52, id: 54321, fragment_flags: ['DF'], flags: ['SYN'], window: 29200, res: 0, urgp: 0, ether_type: 2048 },
@@ -26,22 +26,41 @@ describe('netfilter decoder', () => {
     });
   });
 
-  // [description, kernel message, action, event.type, extra expectations]
-  const prefixes: [string, string, string, string[]][] = [
-    ['prefix glued with a colon', 'DROP:IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop', ['connection', 'denied']],
-    ['bracketed prefix then a space', '[UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'ufw_block', ['connection', 'denied']],
-    ['prefix with parentheses, glued', 'DROP(src wan)IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop_src_wan', ['connection', 'denied']],
-    ['two words', 'iptables DROP_INPUT: IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'iptables_drop_input', ['connection', 'denied']],
-    ['allow verdict', '[UFW ALLOW] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'ufw_allow', ['connection', 'allowed']],
-    ['SuSE ACC', 'SFW2-INext-ACC-TCP IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'sfw2_inext_acc_tcp', ['connection', 'allowed']],
-    ['EdgeOS rule, glued: -D means drop', '[WAN_IN-10-D]IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'wan_in_10_d', ['connection', 'denied']],
-    ['same shape with a space: no verdict guessed', '[SOMETHING-1234-A] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'something_1234_a', ['connection']],
-    ['no prefix', 'IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'netfilter_log', ['connection']],
+  // [description, kernel message, action, event.type, rule]
+  const prefixes: [string, string, string | undefined, string[], { name: string; id: string } | undefined][] = [
+    ['prefix glued with a colon', 'DROP:IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop', ['connection', 'denied'], undefined],
+    ['bracketed prefix then a space', '[UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop', ['connection', 'denied'], undefined],
+    ['prefix with parentheses, glued', 'DROP(src wan)IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop', ['connection', 'denied'], undefined],
+    ['one word after iptables: the word, as Elastic', 'iptables DROP_INPUT: IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop_input', ['connection', 'denied'], undefined],
+    ['allow verdict', '[UFW ALLOW] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'accept', ['connection', 'allowed'], undefined],
+    ['SuSE ACC', 'SFW2-INext-ACC-TCP IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'accept', ['connection', 'allowed'], undefined],
+    ['EdgeOS rule, glued: -D means drop', '[WAN_IN-10-D]IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'drop', ['connection', 'denied'], { name: 'WAN_IN', id: '10' }],
+    ['EdgeOS -R means reject', '[LAN_IN-20-R]IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', 'reject', ['connection', 'denied'], { name: 'LAN_IN', id: '20' }],
+    ['same shape with a space: no verdict guessed', '[SOMETHING-1234-A] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', undefined, ['connection'], undefined],
+    ['a prefix naming no verdict', '[UFW AUDIT] IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', undefined, ['connection'], undefined],
+    ['no prefix', 'IN=eth0 OUT= SRC=198.51.100.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=23', undefined, ['connection'], undefined],
   ];
 
-  it.each(prefixes)('%s', (_name, message, action, type) => {
+  it.each(prefixes)('%s', (_name, message, action, type, rule) => {
     const f = decodeNetfilter(message);
-    expect([f?.event.action, f?.event.type, f?.source, f?.destination]).toEqual([action, type, { ip: '198.51.100.1', port: 1 }, { ip: '192.0.2.1', port: 23 }]);
+    expect([f?.event.action, f?.event.type, f?.rule, f?.source, f?.destination]).toEqual([action, type, rule, { ip: '198.51.100.1', port: 1 }, { ip: '192.0.2.1', port: 23 }]);
+    expect(f?.event.module).toBe('iptables');
+  });
+
+  it('Ubiquiti zone rule sets name the zones; the firewall is the host of a kernel-tagged line', () => {
+    const e = parse('Jan  5 20:17:01 MainFirewall kernel: [source-dest-default-D]IN=eth0 OUT=eth2 SRC=192.168.110.116 DST=192.168.2.25 LEN=52 PROTO=TCP SPT=50093 DPT=1443');
+    expect([e.event?.action, e.observer, vigil(e, 'netfilter')?.prefix]).toEqual([
+      'drop',
+      { name: 'MainFirewall', ingress: { interface: { name: 'eth0' }, zone: 'source' }, egress: { interface: { name: 'eth2' }, zone: 'dest' } },
+      '[source-dest-default-D]',
+    ]);
+  });
+
+  it.each([
+    ['no kernel tag', 'Jun 28 04:35:30 Abc-A1 [SOMETHING-1234-A] IN=abc.123 OUT= SRC=10.251.1.1 DST=10.251.1.1 LEN=32 PROTO=UDP SPT=9000 DPT=9000'],
+    ['no host before the kernel tag', 'Jan  8 03:37:09 kernel: DROP: IN=eth0 OUT= SRC=192.168.2.71 DST=192.168.2.83 LEN=88 PROTO=ICMP TYPE=3 CODE=3'],
+  ])('%s: no observer.name', (_name, line) => {
+    expect(parse(line).observer?.name).toBeUndefined();
   });
 
   it('reads the second LEN= as the UDP length', () => {
@@ -102,7 +121,7 @@ describe('netfilter decoder', () => {
   });
 
   it('a kernel line that is not LOG output stays syslog', () => {
-    expect(parse('Nov 22 09:49:32 h kernel: martian source 10.0.0.1 from 10.0.0.2, on dev eth0').event).toBeUndefined();
+    expect(parse('Nov 22 09:49:32 h kernel: martian source 10.0.0.1 from 10.0.0.2, on dev eth0').event).toEqual({ module: 'system' });
   });
 });
 
@@ -110,13 +129,13 @@ describe('netfilterParser (bare lines)', () => {
   it('parses a bare dmesg line with ctx.now and timestamp_missing', () => {
     const line = '[  307.757925] IN= OUT=enp0s3 SRC=fe80::84:88ff:feae:790a DST=ff02::16 LEN=96 TC=0 HOPLIMIT=1 FLOWLBL=0 PROTO=ICMPv6 TYPE=143 CODE=0 MARK=0xd4';
     const r = netfilterParser.parse(line, ctx);
-    expect(r).toMatchObject({ '@timestamp': '2026-11-22T12:00:00.000Z', message: line, tags: ['timestamp_missing'], event: { dataset: 'netfilter', action: 'netfilter_log' }, source: { ip: 'fe80::84:88ff:feae:790a' } });
+    expect(r).toMatchObject({ '@timestamp': '2026-11-22T12:00:00.000Z', message: line, tags: ['timestamp_missing'], event: { dataset: 'netfilter', module: 'iptables', category: ['network'], type: ['connection'] }, source: { ip: 'fe80::84:88ff:feae:790a' } });
     expect(netfilterParser.detect(line)).toBe(true);
   });
 
   it('hands lines with a syslog header to the syslog parser', () => {
     const r = netfilterParser.parse('<6>2021-03-12T14:10:18Z Hostname kernel: [wan-lan-default-D]IN=eth0 OUT= SRC=67.43.156.15 DST=10.4.0.5 LEN=52 PROTO=TCP SPT=38842 DPT=443 ACK URGP=0', ctx);
-    expect(r).toMatchObject({ '@timestamp': '2021-03-12T14:10:18.000Z', host: { hostname: 'Hostname' }, event: { action: 'wan_lan_default_d', type: ['connection', 'denied'] }, log: { syslog: { priority: 6 } } });
+    expect(r).toMatchObject({ '@timestamp': '2021-03-12T14:10:18.000Z', host: { hostname: 'Hostname' }, event: { action: 'drop', type: ['connection', 'denied'] }, rule: { name: 'wan-lan', id: 'default' }, observer: { name: 'Hostname' }, log: { syslog: { priority: 6 } } });
   });
 
   it('fails on anything else', () => {
@@ -127,19 +146,33 @@ describe('netfilterParser (bare lines)', () => {
 
 describe('netfilter helpers', () => {
   it.each([
-    ['[UFW BLOCK]', 'ufw_block', 'denied'],
-    ['IPTABLES-DROP:', 'iptables_drop', 'denied'],
-    ['PVEFW-reject:', 'pvefw_reject', 'denied'],
-    ['policy DROP:', 'policy_drop', 'denied'],
-    ['FIREWALL_OUT', 'firewall_out', undefined],
-    ['[netfilter]', 'netfilter', undefined],
-    ['---', 'netfilter_log', undefined],
+    ['[UFW BLOCK]', 'drop', 'denied'],
+    ['[UFW LIMIT BLOCK]', 'drop', 'denied'],
+    ['IPTABLES-DROP:', 'drop', 'denied'],
+    ['PVEFW-reject:', 'reject', 'denied'],
+    ['policy DROP:', 'drop', 'denied'],
+    ['DENY:', 'deny', 'denied'],
+    ['REJECTED', 'rejected', 'denied'],
+    ['ip6tables ACCEPT_SSH:', 'accept_ssh', 'allowed'],
+    ['ALLOW then DROP', 'drop', 'denied'],
+    ['FIREWALL_OUT', undefined, undefined],
+    ['[netfilter]', undefined, undefined],
+    ['---', undefined, undefined],
   ])('prefix %j → %s / %s', (prefix, action, verdict) => {
     expect(prefixInfo(prefix)).toEqual({ action, verdict });
   });
 
-  it('caps the action at 64 characters', () => {
-    expect(normalizeAction('A'.repeat(500))).toBe('a'.repeat(64));
+  it('reads the Ubiquiti form only glued to IN=, with D/A/R as the verdict', () => {
+    expect(prefixInfo('[wan-lan-default-D]', true)).toEqual({ action: 'drop', verdict: 'denied', rule: { name: 'wan-lan', id: 'default' }, zones: { ingress: 'wan', egress: 'lan' } });
+    expect(prefixInfo('[WAN_OUT-2000-A]', true)).toEqual({ action: 'accept', verdict: 'allowed', rule: { name: 'WAN_OUT', id: '2000' } });
+    expect(prefixInfo('[a-b-c-10-R]', true)).toEqual({ action: 'reject', verdict: 'denied', rule: { name: 'a-b-c', id: '10' } });
+    expect(prefixInfo('[WAN_OUT-2000-X]', true)).toEqual({ action: undefined, verdict: undefined });
+    expect(prefixInfo('[-D]', true)).toEqual({ action: undefined, verdict: undefined });
+    expect(prefixInfo('[WAN_OUT-2000-A]', false)).toEqual({ action: undefined, verdict: undefined });
+  });
+
+  it('a one-word prefix longer than 64 characters names the target, not itself', () => {
+    expect(prefixInfo(`DROP_${'X'.repeat(100)}:`)).toEqual({ action: 'drop', verdict: 'denied' });
   });
 
   it.each([

@@ -54,6 +54,7 @@ describe('syslog headers', () => {
       message: "'su root' failed for lonvick on /dev/pts/8",
       host: { hostname: 'mymachine.example.com' },
       process: { name: 'su' },
+      event: { module: 'system' },
       log: { syslog: { priority: 34, facility: { code: 4 }, severity: { code: 2 } } },
       vigil: { syslog: { version: 1, msgid: 'ID47' } },
     });

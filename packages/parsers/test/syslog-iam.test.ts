@@ -66,6 +66,6 @@ describe('account management decoder', () => {
     ['gpasswd', 'gpasswd[1]: user bob added by root'],
   ])('an unknown %s message stays a plain syslog event', (_program, rest) => {
     const e = parse(`${H} ${rest}`);
-    expect([e.event, e.user, e.group]).toEqual([undefined, undefined, undefined]);
+    expect([e.event, e.user, e.group]).toEqual([{ module: 'system' }, undefined, undefined]);
   });
 });

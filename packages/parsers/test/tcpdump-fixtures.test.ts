@@ -42,7 +42,7 @@ describe('tcpdump fixtures: SYN captures (tcp[13] == 2, -tttt)', () => {
   it('reads a SYN that carries data (TCP Fast Open): sequence range and length', () => {
     expect(parsed('tcpdump-derived/tfo-5c1fa7f9ae91.syn-tttt.txt')[2]).toEqual({
       '@timestamp': '2012-10-04T16:26:20.586342Z',
-      event: { category: ['network'], type: ['connection', 'start'], action: 'tcp_syn' },
+      event: { module: 'tcpdump', category: ['network'], type: ['connection', 'start'], action: 'tcp_syn' },
       source: { ip: '192.168.0.100', port: 13048 },
       destination: { ip: '3.3.3.3', port: 13054 },
       network: { transport: 'tcp', type: 'ipv4', iana_number: '6' },

@@ -21,7 +21,7 @@ describe('tcpdump parser: whole events', () => {
       SEED,
       {
         '@timestamp': '2026-11-22T09:49:32.123456Z',
-        event: { category: ['network'], type: ['connection', 'start'], action: 'tcp_syn' },
+        event: { module: 'tcpdump', category: ['network'], type: ['connection', 'start'], action: 'tcp_syn' },
         source: { ip: '198.51.100.23', port: 51234 },
         destination: { ip: '10.0.0.8', port: 22 },
         network: { transport: 'tcp', type: 'ipv4', iana_number: '6' },
@@ -35,7 +35,7 @@ describe('tcpdump parser: whole events', () => {
       '2026-11-22 09:49:32.000001 IP6 2001:db8::1.443 > 2001:db8::2.51000: Flags [S], seq 7, win 65535, options [mss 1440,sackOK], length 0',
       {
         '@timestamp': '2026-11-22T09:49:32.000001Z',
-        event: { category: ['network'], type: ['connection', 'start'], action: 'tcp_syn' },
+        event: { module: 'tcpdump', category: ['network'], type: ['connection', 'start'], action: 'tcp_syn' },
         source: { ip: '2001:db8::1', port: 443 },
         destination: { ip: '2001:db8::2', port: 51000 },
         network: { transport: 'tcp', type: 'ipv6', iana_number: '6' },
@@ -49,7 +49,7 @@ describe('tcpdump parser: whole events', () => {
       '2026-11-22 09:49:32.200000 IP 10.0.0.8.22 > 198.51.100.23.51234: Flags [S.], seq 99, ack 2, win 28960, options [mss 1460], length 0',
       {
         '@timestamp': '2026-11-22T09:49:32.200000Z',
-        event: { category: ['network'], type: ['connection'], action: 'tcp_syn_ack' },
+        event: { module: 'tcpdump', category: ['network'], type: ['connection'], action: 'tcp_syn_ack' },
         source: { ip: '10.0.0.8', port: 22 },
         destination: { ip: '198.51.100.23', port: 51234 },
         network: { transport: 'tcp', type: 'ipv4', iana_number: '6' },
@@ -62,7 +62,7 @@ describe('tcpdump parser: whole events', () => {
       '2026-11-22 09:49:33.000000 IP 198.51.100.23.51234 > 10.0.0.8.22: Flags [P.], seq 1:22, ack 1, win 4096, length 21: SSH: SSH-2.0-OpenSSH_9.6',
       {
         '@timestamp': '2026-11-22T09:49:33.000000Z',
-        event: { category: ['network'], type: ['connection'], action: 'tcp_push_ack' },
+        event: { module: 'tcpdump', category: ['network'], type: ['connection'], action: 'tcp_push_ack' },
         source: { ip: '198.51.100.23', port: 51234 },
         destination: { ip: '10.0.0.8', port: 22 },
         network: { transport: 'tcp', type: 'ipv4', iana_number: '6' },
@@ -75,7 +75,7 @@ describe('tcpdump parser: whole events', () => {
       '2026-11-22 09:49:34.5 IP 203.0.113.9 > 10.0.0.8: ICMP echo request, id 7, seq 1, length 64',
       {
         '@timestamp': '2026-11-22T09:49:34.500Z',
-        event: { category: ['network'], type: ['info'], action: 'icmp_packet' },
+        event: { module: 'tcpdump', category: ['network'], type: ['info'], action: 'icmp_packet' },
         source: { ip: '203.0.113.9' },
         destination: { ip: '10.0.0.8' },
         network: { type: 'ipv4', transport: 'icmp', iana_number: '1' },
@@ -197,6 +197,6 @@ describe('tcpdump parser: failures and detection', () => {
   });
 
   it('becomes an event of the tcpdump dataset through the runner', () => {
-    expect(toEvent(tcpdumpParser, SEED, ctx).event).toEqual({ kind: 'event', category: ['network'], type: ['connection', 'start'], action: 'tcp_syn', dataset: 'tcpdump', original: SEED, ingested: '2026-11-22T12:00:00.000Z' });
+    expect(toEvent(tcpdumpParser, SEED, ctx).event).toEqual({ kind: 'event', module: 'tcpdump', category: ['network'], type: ['connection', 'start'], action: 'tcp_syn', dataset: 'tcpdump', original: SEED, ingested: '2026-11-22T12:00:00.000Z' });
   });
 });

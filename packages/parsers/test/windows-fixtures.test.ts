@@ -27,14 +27,18 @@ describe('windows fixtures: OSSEC/Wazuh WinEvtLog lines', () => {
     const [event] = events(fixtureLines('excerpts/windows-4625-winevtlog-legacy.log'));
     expect(event).toMatchObject({
       '@timestamp': '2017-04-18T17:30:52.000Z',
-      event: { kind: 'event', dataset: 'windows', code: '4625', action: 'logon-failed', outcome: 'failure', category: ['authentication'], type: ['start'] },
-      user: { name: 'Santiago', domain: 'test2' },
+      event: { kind: 'event', dataset: 'windows', module: 'security', code: '4625', action: 'logon-failed', outcome: 'failure', category: ['authentication'], type: ['start'] },
+      user: { name: 'Santiago', domain: 'test2', id: 'S-1-0-0' },
       source: { ip: '17.217.25.247' },
-      host: { name: 'WIN-1' },
+      host: { name: 'WIN-1', os: { type: 'windows' } },
       related: { ip: ['17.217.25.247'], user: ['Santiago'] },
       tags: ['auth_failure'],
-      winlog: { channel: 'Security', logon: { type: 'RemoteInteractive' } },
-      vigil: { windows: { format: 'winevtlog', logon_type: '10', failure_reason: 'Unknown user name or bad password.', status: '0xc000006d', sub_status: '0xc0000064', subject_user_name: 'WIN-1$', workstation: 'WIN-1' } },
+      winlog: {
+        channel: 'Security',
+        logon: { type: 'RemoteInteractive', failure: { reason: 'Unknown user name or bad password.', sub_status: 'user name does not exist' } },
+        event_data: { LogonType: '10', TargetUserSid: 'S-1-0-0', SubjectUserSid: 'S-1-5-10', Status: '0xc000006d', SubStatus: '0xc0000064', SubjectUserName: 'WIN-1$', WorkstationName: 'WIN-1', ProcessName: 'C:\\Windows\\System32\\winlogon.exe' },
+      },
+      vigil: { windows: { format: 'winevtlog' } },
     });
     expect(event?.source?.port).toBeUndefined(); // "Source Port: 0"
   });
@@ -76,7 +80,7 @@ describe('windows fixtures: Wazuh eventchannel JSON', () => {
       ['event', '5137', 'a-directory-service-object-was-created', 'success', undefined, undefined],
       ['event', '5141', 'a-directory-service-object-was-deleted', 'success', undefined, undefined],
     ]);
-    expect(all[0]).toMatchObject({ '@timestamp': '2021-11-08T18:09:47.436795Z', host: { name: 'apt29w1.xrisbarney.local' }, vigil: { windows: { format: 'wazuh', subject_user_name: 'itadmin' } } });
+    expect(all[0]).toMatchObject({ '@timestamp': '2021-11-08T18:09:47.436795Z', host: { name: 'apt29w1.xrisbarney.local' }, winlog: { event_data: { SubjectUserName: 'itadmin' } }, vigil: { windows: { format: 'wazuh' } } });
   });
 });
 
@@ -89,8 +93,8 @@ describe('windows fixtures: crowdsec XML events', () => {
       user: { name: 'testuser@mydomain.test', domain: 'EXCHANGE-1' },
       source: { ip: '192.168.9.212', port: 1628 },
       host: { name: 'exchange-1.mydomain.test' },
-      winlog: { channel: 'Security', logon: { type: 'NetworkCleartext' } },
-      vigil: { windows: { failure_reason: 'Unknown user name or bad password.', failure_reason_code: '%%2313', logon_type: '8' } },
+      winlog: { channel: 'Security', logon: { type: 'NetworkCleartext', failure: { reason: 'Unknown user name or bad password.' } }, event_data: { FailureReason: '%%2313', LogonType: '8' } },
+      vigil: { windows: { format: 'xml' } },
     });
   });
 
@@ -102,13 +106,26 @@ describe('windows fixtures: crowdsec XML events', () => {
       timestamp: e['@timestamp'],
       username: e.user?.name,
       source_ip: e.source?.ip,
-      logon_type: (e.vigil?.windows as Record<string, unknown>).logon_type,
-      status: (e.vigil?.windows as Record<string, unknown>).status,
-      sub_status: (e.vigil?.windows as Record<string, unknown>).sub_status,
+      logon_type: e.winlog?.event_data?.LogonType,
+      status: e.winlog?.event_data?.Status,
+      sub_status: e.winlog?.event_data?.SubStatus,
     }));
     // crowdsec keeps 7 fraction digits; ECS @timestamp here keeps microseconds
     const want = expected.map((m) => ({ timestamp: m.timestamp?.replace(/(\.\d{6})\d+Z$/, '$1Z'), username: m.username, source_ip: m.source_ip, logon_type: m.logon_type, status: m.status, sub_status: m.sub_status }));
     expect(got).toEqual(want);
     expect(events(lines).every((e) => e.tags?.[0] === 'auth_failure' && e.source?.port === undefined)).toBe(true); // IpPort 0
+  });
+
+  it('windows-bf: each failure carries every field the event filter of Elastic\'s Windows brute-force rules reads', () => {
+    // credential_access_bruteforce_*.toml: event.category, host.os.type, event.action, winlog.logon.type,
+    // source.ip, winlog.computer_name, user.id, winlog.event_data.{TargetUserName,TargetUserSid,Status}
+    const got = events(fixtureLines('crowdsec-hub/windows-bf/windows-bf.log').filter((l) => l.trim() !== ''));
+    for (const e of got) {
+      expect([e.event.category, e.host?.os?.type, e.event.action, e.event.module, typeof e.winlog?.logon?.type, typeof e.source?.ip, typeof e.winlog?.computer_name]).toEqual([
+        ['authentication'], 'windows', 'logon-failed', 'security', 'string', 'string', 'string',
+      ]);
+      const data = e.winlog?.event_data ?? {};
+      expect([typeof data.TargetUserName, typeof data.TargetUserSid, data.Status, e.user?.id]).toEqual(['string', 'string', data.Status?.toLowerCase(), data.TargetUserSid]);
+    }
   });
 });

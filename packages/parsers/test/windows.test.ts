@@ -205,32 +205,34 @@ describe('windows parser: wevtutil text', () => {
   it('reads a failed network logon into the fields of the Linux auth events', () => {
     expect(parse(recordsOf(windowsParser, WEVTUTIL)[0]?.text ?? '')).toEqual({
       '@timestamp': '2026-11-22T09:49:32.123Z',
-      event: { code: '4625', action: 'logon-failed', provider: 'Microsoft-Windows-Security-Auditing', category: ['authentication'], type: ['start'], outcome: 'failure' },
-      user: { name: 'administrator', domain: 'CORP' },
+      event: { code: '4625', module: 'security', action: 'logon-failed', provider: 'Microsoft-Windows-Security-Auditing', category: ['authentication'], type: ['start'], outcome: 'failure' },
+      user: { name: 'administrator', domain: 'CORP', id: 'S-1-0-0' },
       source: { ip: '203.0.113.50', port: 50123 },
-      host: { name: 'DC01.corp.example' },
+      host: { name: 'DC01.corp.example', os: { type: 'windows', family: 'windows' } },
       related: { ip: ['203.0.113.50'], user: ['administrator'] },
       tags: ['auth_failure'],
-      winlog: { event_id: '4625', channel: 'Security', computer_name: 'DC01.corp.example', provider_name: 'Microsoft-Windows-Security-Auditing', logon: { type: 'Network' } },
-      vigil: {
-        windows: {
-          format: 'wevtutil',
-          logon_type: '3',
-          failure_reason: 'Unknown user name or bad password.',
-          status: '0xc000006d',
-          sub_status: '0xc000006a',
-          sub_status_text: 'user name is correct but the password is wrong',
-          workstation: 'KALI',
-          logon_process: 'NtLmSsp',
-          authentication_package: 'NTLM',
+      winlog: {
+        event_id: '4625',
+        channel: 'Security',
+        computer_name: 'DC01.corp.example',
+        provider_name: 'Microsoft-Windows-Security-Auditing',
+        event_data: {
+          TargetUserSid: 'S-1-0-0', TargetUserName: 'administrator', TargetDomainName: 'CORP', SubjectUserSid: 'S-1-0-0', SubjectUserName: '-', SubjectDomainName: '-',
+          LogonType: '3', FailureReason: 'Unknown user name or bad password.', Status: '0xc000006d', SubStatus: '0xc000006a', WorkstationName: 'KALI',
+          IpAddress: '203.0.113.50', IpPort: '50123', LogonProcessName: 'NtLmSsp', AuthenticationPackageName: 'NTLM', ProcessName: '-',
+        },
+        logon: {
+          type: 'Network',
+          failure: { reason: 'Unknown user name or bad password.', status: 'bad user name or authentication information', sub_status: 'user name is correct but the password is wrong' },
         },
       },
+      vigil: { windows: { format: 'wevtutil' } },
     });
   });
 
   it.each<[string, string, Record<string, unknown>]>([
-    ['a remote desktop logon: the New Logon account, port 0 is no port', REMOTE_DESKTOP_LOGON, { event: { code: '4624', action: 'logged-in', outcome: 'success' }, user: { name: 'jdoe', domain: 'CORP' }, source: { ip: '198.51.100.77' }, winlog: { logon: { type: 'RemoteInteractive' } }, tags: ['auth_success'], vigil: { windows: { subject_user_name: 'DC01$' } } }],
-    ['a console failure whose address is "-"', FAILED_CONSOLE_LOGON, { '@timestamp': '2026-11-22T09:51:10.500Z', user: { name: 'jdoe' }, winlog: { logon: { type: 'Interactive' } }, related: { user: ['jdoe'] }, vigil: { windows: { failure_reason: 'Account locked out.', status: '0xc0000234', sub_status: '0x0' } } }],
+    ['a remote desktop logon: the New Logon account, port 0 is no port', REMOTE_DESKTOP_LOGON, { event: { code: '4624', action: 'logged-in', outcome: 'success' }, user: { name: 'jdoe', domain: 'CORP' }, source: { ip: '198.51.100.77' }, winlog: { logon: { type: 'RemoteInteractive' }, event_data: { SubjectUserName: 'DC01$' } }, tags: ['auth_success'] }],
+    ['a console failure whose address is "-"', FAILED_CONSOLE_LOGON, { '@timestamp': '2026-11-22T09:51:10.500Z', user: { name: 'jdoe' }, winlog: { logon: { type: 'Interactive', failure: { reason: 'Account locked out.', status: 'user is currently locked out' } }, event_data: { Status: '0xc0000234', SubStatus: '0x0' } }, related: { user: ['jdoe'] } }],
     ['another event id: a minimal event named after its description', LOCKOUT, { event: { code: '4740', action: 'a-user-account-was-locked-out', outcome: 'success' }, host: { name: 'DC01.corp.example' }, winlog: { event_id: '4740' } }],
   ])('reads %s', (_label, record, expected) => {
     expect(parse(record)).toMatchObject(expected);
@@ -258,14 +260,19 @@ describe('windows parser: JSON shippers', () => {
     const event = parse(line, c);
     expect(event).toMatchObject({
       '@timestamp': expect.stringMatching(/^2026-11-22T09:49:32(\.123)?/),
-      event: { code: '4625', action: 'logon-failed', outcome: 'failure', category: ['authentication'], type: ['start'] },
+      event: { code: '4625', module: 'security', action: 'logon-failed', outcome: 'failure', category: ['authentication'], type: ['start'] },
       user: { name: 'bob', domain: 'CORP' },
       source: { ip: '198.51.100.7', port: 51000 },
-      host: { name: 'WS1.corp.example' },
+      host: { name: 'WS1.corp.example', os: { type: 'windows' } },
       related: { ip: ['198.51.100.7'], user: ['bob'] },
       tags: ['auth_failure'],
-      winlog: { event_id: '4625', channel: 'Security', logon: { type: 'RemoteInteractive' } },
-      vigil: { windows: { format, logon_type: '10', failure_reason: 'Unknown user name or bad password.', failure_reason_code: '%%2313', sub_status: '0xc0000064', sub_status_text: 'user name does not exist' } },
+      winlog: {
+        event_id: '4625',
+        channel: 'Security',
+        event_data: { TargetUserName: 'bob', TargetDomainName: 'CORP', IpAddress: '198.51.100.7', IpPort: '51000', LogonType: '10', FailureReason: '%%2313', Status: '0xc000006d', SubStatus: '0xc0000064' },
+        logon: { type: 'RemoteInteractive', failure: { reason: 'Unknown user name or bad password.', status: 'bad user name or authentication information', sub_status: 'user name does not exist' } },
+      },
+      vigil: { windows: { format } },
     });
   });
 
@@ -273,15 +280,16 @@ describe('windows parser: JSON shippers', () => {
     const line = '{"@timestamp":"2026-11-22T09:49:32Z","message":"A user account was locked out.","winlog":{"event_id":"4740","provider_name":"Microsoft-Windows-Security-Auditing","event_data":{"TargetUserName":"bob"}}}';
     expect(parse(line)).toEqual({
       '@timestamp': '2026-11-22T09:49:32.000Z',
-      event: { code: '4740', action: 'a-user-account-was-locked-out', provider: 'Microsoft-Windows-Security-Auditing' },
-      winlog: { event_id: '4740', provider_name: 'Microsoft-Windows-Security-Auditing' },
+      event: { code: '4740', module: 'security', action: 'a-user-account-was-locked-out', provider: 'Microsoft-Windows-Security-Auditing' },
+      host: { os: { type: 'windows', family: 'windows' } },
+      winlog: { event_id: '4740', provider_name: 'Microsoft-Windows-Security-Auditing', event_data: { TargetUserName: 'bob' } },
       vigil: { windows: { format: 'winlogbeat' } },
     });
   });
 
   it('does not take a 4624 of another provider for a logon', () => {
     const line = '{"@timestamp":"2026-11-22T09:49:32Z","winlog":{"event_id":4624,"provider_name":"Some-App","event_data":{"TargetUserName":"bob"}}}';
-    expect(parse(line).event).toEqual({ code: '4624', action: 'windows-event-4624', provider: 'Some-App' });
+    expect(parse(line).event).toEqual({ code: '4624', module: 'security', action: 'windows-event-4624', provider: 'Some-App' });
   });
 });
 

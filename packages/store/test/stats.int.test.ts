@@ -54,7 +54,7 @@ const authentication = { kind: 'event', category: ['authentication'], type: ['st
 type Kind = 'ssh' | 'ufw' | 'syn' | 'ossec' | 'windows' | 'login' | 'ack' | 'accept';
 const KINDS: Record<Kind, () => Shape> = {
   ssh: () => ({ event: { ...authentication, dataset: 'auth', action: 'ssh_login', outcome: 'failure' }, tags: ['auth_failure'] }),
-  ufw: () => ({ event: { kind: 'event', dataset: 'netfilter', action: 'ufw_block', category: ['network'], type: ['connection', 'denied'] } }),
+  ufw: () => ({ event: { kind: 'event', dataset: 'netfilter', action: 'drop', category: ['network'], type: ['connection', 'denied'] } }),
   syn: () => ({
     event: { kind: 'event', dataset: 'tcpdump', action: 'tcp_syn', category: ['network'], type: ['connection', 'start'] },
     tags: ['tcp_connection_started'],

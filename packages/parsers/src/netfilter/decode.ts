@@ -2,12 +2,12 @@ import type { EcsEvent, Endpoint } from '@vigil/core';
 import type { ParsedFields } from '../types.ts';
 import type { NetfilterDetails } from './details.ts';
 import { readPacket, type RawPacket } from './fields.ts';
-import { detached, prefixInfo } from './prefix.ts';
+import { detached, prefixInfo, type PrefixInfo } from './prefix.ts';
 import { loadUnits } from './units.ts';
 
 /** The ECS fields a netfilter LOG line yields (the caller adds `@timestamp`). */
 export type NetfilterFields = Omit<ParsedFields, '@timestamp' | 'event'> & {
-  event: Partial<EcsEvent['event']> & { dataset: 'netfilter'; category: string[]; type: string[]; action: string };
+  event: Partial<EcsEvent['event']> & { dataset: 'netfilter'; module: 'iptables'; category: string[]; type: string[]; action?: string };
   source: Endpoint;
   destination: Endpoint;
   vigil: { netfilter: NetfilterDetails };
@@ -48,10 +48,10 @@ export function decodeNetfilter(message: string, options: NetfilterOptions = {})
   if (prefix.indexOf('=') !== -1 && message.startsWith('OUT=', start)) return undefined;
   const glued = prefix !== '' && message.charCodeAt(start - 1) !== 32;
   if (prefix === '' && options.fallbackPrefix !== undefined) prefix = options.fallbackPrefix.trim();
-  return build(message, packet, src, dst, prefix, glued, stamp?.seconds);
+  return build(message, packet, src, dst, prefix, glued, stamp?.seconds, kernelHostBefore(message, from));
 }
 
-function build(s: string, p: RawPacket, src: string, dst: string, prefix: string, glued: boolean, uptime: number | undefined): NetfilterFields {
+function build(s: string, p: RawPacket, src: string, dst: string, prefix: string, glued: boolean, uptime: number | undefined, observerName: string | undefined): NetfilterFields {
   const info = prefixInfo(prefix, glued);
   const transport = p.proto === undefined ? undefined : transportOf(p.proto);
   const source: Endpoint = { ip: src };
@@ -64,15 +64,18 @@ function build(s: string, p: RawPacket, src: string, dst: string, prefix: string
     network.transport = transport.name;
     if (transport.iana !== undefined) network.iana_number = transport.iana;
   }
+  const event: NetfilterFields['event'] = { dataset: 'netfilter', module: 'iptables', category: ['network'], type: info.verdict === undefined ? ['connection'] : ['connection', info.verdict] };
+  if (info.action !== undefined) event.action = info.action;
   const out: NetfilterFields = {
-    event: { dataset: 'netfilter', category: ['network'], type: info.verdict === undefined ? ['connection'] : ['connection', info.verdict], action: info.action },
+    event,
     source,
     destination,
     network,
     related: { ip: src === dst ? [src] : [src, dst] },
     vigil: { netfilter: details },
   };
-  const observer = interfacesOf(p);
+  if (info.rule !== undefined) out.rule = { name: info.rule.name, id: info.rule.id };
+  const observer = observerOf(p, info, observerName);
   if (observer !== undefined) out.observer = observer;
   if (p.macAt !== -1) applyMac(macParts(s, p.macAt, p.macEnd), source, destination, details);
   return out;
@@ -96,14 +99,43 @@ function innerOf(q: NonNullable<RawPacket['inner']>): NonNullable<NetfilterDetai
   return inner;
 }
 
-function interfacesOf(p: RawPacket): ParsedFields['observer'] {
+/** The firewall: its name (the host whose kernel logged), interfaces (`IN=`/`OUT=`) and Ubiquiti zones. */
+function observerOf(p: RawPacket, info: PrefixInfo, name: string | undefined): ParsedFields['observer'] {
   const hasIn = p.in !== undefined && p.in !== '';
   const hasOut = p.out !== undefined && p.out !== '';
-  if (!hasIn && !hasOut) return undefined;
+  if (!hasIn && !hasOut && name === undefined && info.zones === undefined) return undefined;
   const observer: NonNullable<ParsedFields['observer']> = {};
-  if (hasIn) observer.ingress = { interface: { name: p.in as string } };
-  if (hasOut) observer.egress = { interface: { name: p.out as string } };
+  if (name !== undefined) observer.name = name;
+  if (hasIn || info.zones !== undefined) {
+    const ingress: NonNullable<NonNullable<ParsedFields['observer']>['ingress']> = (observer.ingress = {});
+    if (hasIn) ingress.interface = { name: p.in as string };
+    if (info.zones !== undefined) ingress.zone = info.zones.ingress;
+  }
+  if (hasOut || info.zones !== undefined) {
+    const egress: NonNullable<NonNullable<ParsedFields['observer']>['egress']> = (observer.egress = {});
+    if (hasOut) egress.interface = { name: p.out as string };
+    if (info.zones !== undefined) egress.zone = info.zones.egress;
+  }
   return observer;
+}
+
+const KERNEL_TAG = ' kernel:';
+
+/**
+ * `observer.name`: the syslog host of a `<host> kernel: <message>` line, read just before the
+ * message (the syslog parser passes the whole line and where its message starts). As Elastic's
+ * pipeline, only a kernel-tagged line names the firewall; a host token with `:` is a timestamp
+ * (`Jan  8 03:37:09 kernel: ...` has no host).
+ */
+function kernelHostBefore(s: string, messageAt: number): string | undefined {
+  let end = messageAt;
+  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  const tagAt = end - KERNEL_TAG.length;
+  if (tagAt <= 0 || !s.startsWith(KERNEL_TAG, tagAt)) return undefined;
+  const hostAt = s.lastIndexOf(' ', tagAt - 1) + 1;
+  if (hostAt >= tagAt) return undefined;
+  const host = s.slice(hostAt, tagAt);
+  return host.includes(':') || host.startsWith('<') ? undefined : host;
 }
 
 interface MacParts {

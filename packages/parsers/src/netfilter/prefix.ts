@@ -1,15 +1,44 @@
-/** What the `--log-prefix` text of a LOG rule says about the packet. */
+/**
+ * What the `--log-prefix` text of a LOG rule says about the packet, read as Elastic's `iptables`
+ * integration reads it (its ingest pipeline, packages/iptables/data_stream/log in elastic/integrations)
+ * where the two overlap. README.md next to this file has the table.
+ */
 export interface PrefixInfo {
-  /** `event.action`: the prefix in snake_case (`[UFW BLOCK]` → `ufw_block`), `netfilter_log` without one. */
-  action: string;
-  /** `denied` / `allowed` when a verdict word is in the prefix, else undefined. */
+  /** `event.action`: the verdict the prefix names (`drop`, `reject`, `deny`, `accept`, `drop_input`); undefined when it names none. */
+  action: string | undefined;
+  /** `denied` / `allowed` (ECS `event.type`) when the prefix names a verdict, else undefined. */
   verdict: 'denied' | 'allowed' | undefined;
+  /** Ubiquiti/EdgeOS `[<rule set>-<rule>-<D|A|R>]`: `rule.name` = rule set, `rule.id` = rule. */
+  rule?: { name: string; id: string };
+  /** Ubiquiti zone firewall rule sets `<from zone>-<to zone>`: `observer.ingress.zone` / `observer.egress.zone`. */
+  zones?: { ingress: string; egress: string };
 }
 
-const DENIED = new Set(['DROP', 'DROPPED', 'REJECT', 'REJECTED', 'BLOCK', 'BLOCKED', 'DENY', 'DENIED', 'REFUSE', 'REFUSED']);
-const ALLOWED = new Set(['ACCEPT', 'ACCEPTED', 'ALLOW', 'ALLOWED', 'ACC', 'PASS']);
-const NO_PREFIX: PrefixInfo = { action: 'netfilter_log', verdict: undefined };
-const MAX_ACTION = 64;
+interface Verdict {
+  action: string;
+  verdict: 'denied' | 'allowed';
+}
+
+/** Verdict words (case-insensitive runs of letters) → the netfilter target they name. */
+const VERDICT_WORDS: ReadonlyMap<string, Verdict> = new Map(
+  (
+    [
+      [['DROP', 'DROPPED', 'BLOCK', 'BLOCKED'], { action: 'drop', verdict: 'denied' }],
+      [['REJECT', 'REJECTED', 'REFUSE', 'REFUSED'], { action: 'reject', verdict: 'denied' }],
+      [['DENY', 'DENIED'], { action: 'deny', verdict: 'denied' }],
+      [['ACCEPT', 'ACCEPTED', 'ACC', 'ALLOW', 'ALLOWED', 'PASS'], { action: 'accept', verdict: 'allowed' }],
+    ] satisfies [string[], Verdict][]
+  ).flatMap(([words, v]) => words.map((w): [string, Verdict] => [w, v])),
+);
+const UBIQUITI_ACTIONS: Readonly<Record<string, Verdict>> = {
+  D: { action: 'drop', verdict: 'denied' },
+  A: { action: 'accept', verdict: 'allowed' },
+  R: { action: 'reject', verdict: 'denied' },
+};
+const NO_VERDICT: PrefixInfo = { action: undefined, verdict: undefined };
+const MAX_CACHED = 64;
+/** A single word as Elastic's grok `WORD` reads it, optionally after `iptables`, optionally ending in `:`. */
+const SINGLE_WORD = /^(?:ip6?tables )?(\w{1,64}):?$/;
 
 // Prefixes repeat: a firewall has a handful of LOG rules. Bounded so hostile input cannot grow it.
 // An entry keeps its key detached from the line it came from (see detached()).
@@ -26,17 +55,18 @@ const CACHE_MAX = 512;
 let last: Entry | undefined;
 
 /**
- * Action and verdict of a log prefix (already trimmed; may be empty). `glued`: the prefix touches
- * `IN=` with no space (`[WAN_IN-10-D]IN=`), which is when the EdgeOS `-D]`/`-R]`/`-A]` suffix is read.
+ * Verdict, rule and zones of a log prefix (already trimmed; may be empty). `glued`: the prefix
+ * touches `IN=` with no space (`[WAN_IN-10-D]IN=`), which is when the Ubiquiti form is read (as
+ * Elastic's pipeline, which requires `]IN=`).
  */
 export function prefixInfo(prefix: string, glued = false): PrefixInfo {
-  if (prefix === '') return NO_PREFIX;
+  if (prefix === '') return NO_VERDICT;
   if (last !== undefined && last.glued === glued && last.prefix === prefix) return last.info;
   const cache = glued ? gluedCache : spacedCache;
   let entry = cache.get(prefix);
   if (entry === undefined) {
-    const info: PrefixInfo = { action: normalizeAction(prefix), verdict: verdictOf(prefix, glued) };
-    if (prefix.length > MAX_ACTION) return info;
+    const info = (glued ? ubiquiti(prefix) : undefined) ?? verdictOf(prefix);
+    if (prefix.length > MAX_CACHED) return info;
     if (cache.size >= CACHE_MAX) cache.clear();
     entry = { prefix: detached(prefix), glued, info };
     cache.set(entry.prefix, entry);
@@ -53,42 +83,44 @@ export function detached(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 
-/** Lower case, runs of anything but `[a-z0-9]` become one `_`, no leading or trailing `_`. */
-export function normalizeAction(prefix: string): string {
-  let out = '';
-  let pendingSep = false;
-  for (let i = 0; i < prefix.length && out.length < MAX_ACTION; i++) {
-    const code = prefix.charCodeAt(i);
-    let ch = -1;
-    if (code >= 65 && code <= 90) ch = code + 32;
-    else if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) ch = code;
-    if (ch === -1) {
-      pendingSep = true;
-      continue;
-    }
-    if (pendingSep && out !== '') out += '_';
-    out += String.fromCharCode(ch);
-    pendingSep = false;
-  }
-  return out === '' ? NO_PREFIX.action : out;
+/**
+ * `[<rule set>-<rule>-<D|A|R>]`: the rule set is everything before the last two `-` fields; a rule
+ * set `<a>-<b>` names the zones (`[wan-lan-default-D]`: from wan to lan).
+ */
+function ubiquiti(prefix: string): PrefixInfo | undefined {
+  const n = prefix.length;
+  if (prefix.charCodeAt(0) !== 91 /* [ */ || prefix.charCodeAt(n - 1) !== 93 /* ] */ || prefix.charCodeAt(n - 3) !== 45 /* - */) return undefined;
+  const verdict = UBIQUITI_ACTIONS[prefix.charAt(n - 2).toUpperCase()];
+  if (verdict === undefined) return undefined;
+  const ruleAt = prefix.lastIndexOf('-', n - 4);
+  if (ruleAt <= 1) return undefined;
+  const id = prefix.slice(ruleAt + 1, n - 3);
+  const name = prefix.slice(1, ruleAt);
+  if (id === '' || id.includes(']') || name.includes(']')) return undefined;
+  const info: PrefixInfo = { ...verdict, rule: { name, id } };
+  const zones = name.split('-');
+  if (zones.length === 2 && zones[0] !== '' && zones[1] !== '') info.zones = { ingress: zones[0] as string, egress: zones[1] as string };
+  return info;
 }
 
 /**
- * A verdict word anywhere in the prefix (`DROP_INPUT`, `[UFW BLOCK]`, `PVEFW-reject`), or the
- * Ubiquiti/EdgeOS convention `[<rule set>-<rule>-D|R|A]IN=` (drop, reject, accept; glued to `IN=`).
+ * A verdict word anywhere in the prefix (`DROP_INPUT`, `[UFW BLOCK]`, `PVEFW-reject`); a denying word
+ * wins over an accepting one. A prefix that is one word (`DENY:`, `iptables DROP_INPUT:`) is the
+ * action itself, lower case, as Elastic's pipeline takes it; otherwise the action is the target the
+ * word names (`[UFW BLOCK]` → `drop`).
  */
-function verdictOf(prefix: string, glued: boolean): 'denied' | 'allowed' | undefined {
-  const words = prefix.toUpperCase().split(/[^A-Z]+/);
-  let verdict: 'denied' | 'allowed' | undefined;
-  for (const word of words) {
-    if (DENIED.has(word)) return 'denied';
-    if (verdict === undefined && ALLOWED.has(word)) verdict = 'allowed';
+function verdictOf(prefix: string): PrefixInfo {
+  let found: Verdict | undefined;
+  for (const word of prefix.toUpperCase().split(/[^A-Z]+/)) {
+    const v = VERDICT_WORDS.get(word);
+    if (v === undefined) continue;
+    if (v.verdict === 'denied') {
+      found = v;
+      break;
+    }
+    found ??= v;
   }
-  if (verdict !== undefined) return verdict;
-  if (glued && prefix.charCodeAt(0) === 91 /* [ */ && prefix.length > 3 && prefix.charCodeAt(prefix.length - 3) === 45 /* - */) {
-    const last = prefix.slice(-2);
-    if (last === 'D]' || last === 'R]') return 'denied';
-    if (last === 'A]') return 'allowed';
-  }
-  return undefined;
+  if (found === undefined) return NO_VERDICT;
+  const single = SINGLE_WORD.exec(prefix);
+  return { action: single === null ? found.action : (single[1] as string).toLowerCase(), verdict: found.verdict };
 }

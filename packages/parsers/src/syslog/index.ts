@@ -37,6 +37,8 @@
  * | a message with `IN=`/`OUT=` and valid `SRC=`/`DST=` | src/netfilter | `netfilter` |
  * | anything else | none | `syslog` |
  *
+ * `event.module` is `system` (Elastic's integration for these lines) unless the decoder names its own.
+ *
  * An sshd line no recogniser knows is an `auth` event with no category, type, action or outcome: it
  * belongs with the other sshd lines, but claiming it is an authentication would skew counts.
  *
@@ -99,9 +101,10 @@ function toParsed(h: SyslogHeader, decoded: Decoded | undefined): ParsedFields {
   if (h.program !== undefined && decoded?.tagWasPrefix !== true) out.process = h.pid === undefined ? { name: h.program } : { name: h.program, pid: h.pid };
   if (h.pri !== undefined) out.log = { syslog: { priority: h.pri, facility: { code: h.pri >> 3 }, severity: { code: h.pri & 7 } } };
   if (decoded !== undefined) copyFields(out, decoded.fields);
-  // Elastic's `system` integration reads the auth decoders' lines; other decoders (netfilter →
-  // `iptables`) set their own module
-  if (out.event !== undefined && out.event.module === undefined && out.event.dataset === 'auth') out.event.module = 'system';
+  // Elastic's `system` integration reads these lines (its `auth` and `syslog` datasets); a decoder of
+  // another integration's lines sets its own module (netfilter → `iptables`)
+  if (out.event === undefined) out.event = { module: 'system' };
+  else out.event.module ??= 'system';
   if (h.timestampMissing) out.tags = out.tags === undefined ? ['timestamp_missing'] : [...out.tags, 'timestamp_missing'];
   if (h.rfc5424 !== undefined) out.vigil = { ...out.vigil, syslog: h.rfc5424 };
   return out;
@@ -118,6 +121,7 @@ function copyFields(out: ParsedFields, f: Enrichment): void {
   if (f.system !== undefined) out.system = f.system;
   if (f.related !== undefined) out.related = f.related;
   if (f.observer !== undefined) out.observer = f.observer;
+  if (f.rule !== undefined) out.rule = f.rule;
   if (f.tags !== undefined) out.tags = f.tags;
   if (f.vigil !== undefined) out.vigil = f.vigil;
 }

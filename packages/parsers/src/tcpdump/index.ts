@@ -56,7 +56,7 @@ function tcpEvent(timestamp: string, pk: Packet, t: TcpDetails): ParsedFields {
   const end = !syn && (f.includes('F') || f.includes('R'));
   const fields: ParsedFields = {
     '@timestamp': timestamp,
-    event: { category: ['network'], type: syn ? ['connection', 'start'] : end ? ['connection', 'end'] : ['connection'], action: flagsAction(t.flags) },
+    event: { module: 'tcpdump', category: ['network'], type: syn ? ['connection', 'start'] : end ? ['connection', 'end'] : ['connection'], action: flagsAction(t.flags) },
     source: pk.source,
     destination: pk.destination,
     network: { transport: 'tcp', type: pk.ipv6 ? 'ipv6' : 'ipv4', iana_number: '6' },
@@ -80,7 +80,7 @@ function otherEvent(s: string, timestamp: string, pk: Packet): ParsedFields {
   const proto = otherTransport(s, pk.rest, pk.ipv6);
   return {
     '@timestamp': timestamp,
-    event: { category: ['network'], type: ['info'], action: proto === undefined ? 'ip_packet' : `${proto.transport === 'ipv6-icmp' ? 'icmp6' : proto.transport}_packet` },
+    event: { module: 'tcpdump', category: ['network'], type: ['info'], action: proto === undefined ? 'ip_packet' : `${proto.transport === 'ipv6-icmp' ? 'icmp6' : proto.transport}_packet` },
     source: pk.source,
     destination: pk.destination,
     network: { type: pk.ipv6 ? 'ipv6' : 'ipv4', ...proto },

@@ -18,8 +18,15 @@ export const FAILURE_REASONS: Record<string, string> = {
   '2313': 'Unknown user name or bad password.',
 };
 
-/** The 4625 SubStatus codes Microsoft documents, worded as its table does; tells a bad user from a bad password. */
-export const SUB_STATUS: Record<string, string> = {
+/**
+ * The 4625 Status / SubStatus codes Microsoft documents, worded as its table does; tells a bad user
+ * from a bad password (`winlog.logon.failure.status` / `.sub_status`).
+ */
+export const FAILURE_STATUS: Record<string, string> = {
+  '0xc000006d': 'bad user name or authentication information',
+  '0xc000006e': 'account restriction',
+  '0xc000005e': 'there are currently no logon servers available to service the logon request',
+  '0xc0000192': 'the Netlogon service was not started',
   '0xc0000064': 'user name does not exist',
   '0xc000006a': 'user name is correct but the password is wrong',
   '0xc0000234': 'user is currently locked out',

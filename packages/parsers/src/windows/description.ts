@@ -47,8 +47,10 @@ export function readDescription(text: string, eventId: string): EventData {
   const section = accountSection(text, eventId);
   const failure = text.indexOf('Failure Information:');
   const subject = text.indexOf('Subject:');
-  const entries: Array<[keyof EventData, string | undefined]> = [
+  const entries: Array<[string, string | undefined]> = [
+    ['TargetUserSid', labelValue(text, 'Security ID:', section)],
     ['TargetUserName', labelValue(text, 'Account Name:', section)],
+    ['SubjectUserSid', subject === -1 || subject > section ? undefined : labelValue(text, 'Security ID:', subject)],
     ['TargetDomainName', labelValue(text, 'Account Domain:', section)],
     ['SubjectUserName', subject === -1 || subject > section ? undefined : labelValue(text, 'Account Name:', subject)],
     ['SubjectDomainName', subject === -1 || subject > section ? undefined : labelValue(text, 'Account Domain:', subject)],
@@ -61,6 +63,7 @@ export function readDescription(text: string, eventId: string): EventData {
     ['IpPort', labelValue(text, 'Source Port:', 0, true)],
     ['LogonProcessName', labelValue(text, 'Logon Process:', 0, true)],
     ['AuthenticationPackageName', labelValue(text, 'Authentication Package:', 0, true)],
+    ['ProcessName', labelValue(text, eventId === '4625' ? 'Caller Process Name:' : 'Process Name:', section)],
   ];
   const data: EventData = {};
   for (const [key, value] of entries) if (value !== undefined) data[key] = value;

@@ -15,9 +15,16 @@ export interface WinEvent {
   data: EventData;
 }
 
-/** The event data of a logon event (the names Windows gives them in `EventData`). */
+/**
+ * The event data under the names Windows gives them in `EventData` (`winlog.event_data`, as
+ * Winlogbeat writes it). The named ones are those Vigil reads; XML and Winlogbeat/Wazuh JSON keep
+ * every other `EventData` entry too.
+ */
 export interface EventData {
+  [name: string]: string | undefined;
   TargetUserName?: string;
+  TargetUserSid?: string;
+  SubjectUserSid?: string;
   TargetDomainName?: string;
   SubjectUserName?: string;
   SubjectDomainName?: string;
@@ -34,10 +41,16 @@ export interface EventData {
   TargetLogonId?: string;
 }
 
-export const DATA_KEYS: ReadonlyArray<keyof EventData> = [
-  'TargetUserName', 'TargetDomainName', 'SubjectUserName', 'SubjectDomainName', 'IpAddress', 'IpPort', 'LogonType', 'FailureReason',
+/** The entries a rendered description or NXLog's flat JSON is read for. */
+export const DATA_KEYS: readonly string[] = [
+  'TargetUserName', 'TargetDomainName', 'TargetUserSid', 'SubjectUserSid', 'SubjectUserName', 'SubjectDomainName', 'IpAddress', 'IpPort', 'LogonType', 'FailureReason',
   'Status', 'SubStatus', 'WorkstationName', 'LogonProcessName', 'AuthenticationPackageName', 'ProcessName', 'TargetLogonId',
 ];
+
+/** At most this many `EventData` entries are kept (a shipper's JSON cannot grow the mapping without bound). */
+export const MAX_DATA_ENTRIES = 64;
+/** An `EventData` name as Windows writes them (`TargetUserName`, `IpAddress`). */
+export const DATA_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /** `-`, empty and whitespace mean "absent" in Windows event data. */
 export function present(v: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import type { ParseContext, ParseFailure } from '../types.ts';
 import { titleOf } from './description.ts';
-import { auditOf, DATA_KEYS, type EventData, type WinEvent } from './event.ts';
+import { auditOf, DATA_KEYS, DATA_NAME, MAX_DATA_ENTRIES, type EventData, type WinEvent } from './event.ts';
 import { windowsTime } from './time.ts';
 
 type Json = Record<string, unknown>;
@@ -48,12 +48,26 @@ function nxlog(doc: Json): Envelope {
   };
 }
 
-/** The event data under Windows' names, whichever case the shipper used. */
-function eventData(data: Json): EventData {
+/**
+ * The event data under Windows' names, whichever case the shipper used (Wazuh: `targetUserName`).
+ * `all`: every entry of an `EventData` object (Winlogbeat, Wazuh), else only {@link DATA_KEYS} (NXLog
+ * puts the event data at the top level, beside its own fields).
+ */
+function eventData(data: Json, all: boolean): EventData {
   const out: EventData = {};
-  for (const key of DATA_KEYS) {
-    const value = str(data[key]) ?? str(data[key.charAt(0).toLowerCase() + key.slice(1)]);
-    if (value !== undefined) out[key] = value;
+  if (!all) {
+    for (const key of DATA_KEYS) {
+      const value = str(data[key]);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+  let kept = 0;
+  for (const [name, raw] of Object.entries(data)) {
+    const value = str(raw);
+    if (value === undefined || !DATA_NAME.test(name)) continue;
+    out[name.charAt(0).toUpperCase() + name.slice(1)] = value;
+    if (++kept >= MAX_DATA_ENTRIES) break;
   }
   return out;
 }
@@ -81,7 +95,7 @@ export function fromJson(record: string, ctx: ParseContext): WinEvent | ParseFai
   if (env?.eventId === undefined || !/^\d{1,5}$/.test(env.eventId)) return { failure: 'JSON without a numeric winlog.event_id, win.system.eventID or EventID: not a Windows event' };
   const timestamp = env.time === undefined ? undefined : windowsTime(env.time, ctx);
   if (timestamp === undefined) return { failure: `Windows event ${env.eventId} without a valid time (${env.time ?? 'missing'})` };
-  const event: WinEvent = { format: env.format, timestamp, eventId: env.eventId, data: eventData(env.data) };
+  const event: WinEvent = { format: env.format, timestamp, eventId: env.eventId, data: eventData(env.data, env.format !== 'nxlog') };
   if (env.computer !== undefined) event.computer = env.computer;
   if (env.channel !== undefined) event.channel = env.channel;
   if (env.provider !== undefined) event.provider = env.provider;

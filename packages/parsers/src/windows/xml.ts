@@ -1,6 +1,6 @@
 import type { ParseContext, ParseFailure } from '../types.ts';
 import { titleOf } from './description.ts';
-import { auditOf, DATA_KEYS, type EventData, type WinEvent } from './event.ts';
+import { auditOf, DATA_NAME, MAX_DATA_ENTRIES, type EventData, type WinEvent } from './event.ts';
 import { windowsTime } from './time.ts';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -12,12 +12,16 @@ function element(xml: string, tag: string): string | undefined {
   return m === null ? undefined : unescape(m[1] as string);
 }
 
-/** `<Data Name="TargetUserName">bob</Data>` elements, by name. */
+/** `<Data Name="TargetUserName">bob</Data>` elements, by name (at most {@link MAX_DATA_ENTRIES}). */
 function eventData(xml: string): EventData {
-  const all: Record<string, string> = {};
-  for (const m of xml.matchAll(/<Data Name=["'](\w{1,64})["']\s*>([^<]*)<\/Data>/g)) all[m[1] as string] = unescape(m[2] as string);
   const data: EventData = {};
-  for (const key of DATA_KEYS) if (all[key] !== undefined) data[key] = all[key];
+  let kept = 0;
+  for (const m of xml.matchAll(/<Data Name=["'](\w{1,64})["']\s*>([^<]*)<\/Data>/g)) {
+    const name = m[1] as string;
+    if (!DATA_NAME.test(name)) continue;
+    data[name] = unescape(m[2] as string);
+    if (++kept >= MAX_DATA_ENTRIES) break;
+  }
   return data;
 }
 
