@@ -139,8 +139,22 @@ function outcome(r: SpawnSyncReturns<string>): { exit: number | null; output: st
   return { exit: r.status, output: `${r.error?.message ?? ''}${r.stdout}${r.stderr}`.trim() };
 }
 
+/** Every variable the stack requires (`${VAR:?…}`), with a value. */
+const REQUIRED = {
+  ELASTIC_PASSWORD: 'compose-test-password',
+  REDIS_PASSWORD: 'compose-test-redis-password',
+  VIGIL_ES_INGEST_PASSWORD: 'compose-test-ingest-password',
+  VIGIL_ES_WATCHER_PASSWORD: 'compose-test-watcher-password',
+  VIGIL_ES_RESPONDER_PASSWORD: 'compose-test-responder-password',
+  VIGIL_ES_ADMIN_PASSWORD: 'compose-test-admin-password',
+};
+
+function envText(values: Record<string, string>): string {
+  return Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
+}
+
 describe('docker-compose.yml is valid for a compose client', () => {
-  const withPassword = envFile('with-password.env', 'ELASTIC_PASSWORD=compose-test-password\n');
+  const withPassword = envFile('with-password.env', envText(REQUIRED));
 
   it('has a compose client to check it with', () => {
     expect(requireClient().version).not.toBe('');
@@ -169,6 +183,13 @@ describe('docker-compose.yml is valid for a compose client', () => {
     expect(r.exit).not.toBe(0);
     expect(r.output).toContain('ELASTIC_PASSWORD');
   });
+
+  it.each(Object.keys(REQUIRED))('fails `config -q` when only %s is missing, naming it', (name) => {
+    const others = Object.fromEntries(Object.entries(REQUIRED).filter(([k]) => k !== name));
+    const r = outcome(composeConfig(composePath, envFile(`without-${name}.env`, envText(others))));
+    expect(r.exit).not.toBe(0);
+    expect(r.output).toContain(name);
+  });
 });
 
 describe('docker-compose.yml invariants', () => {
@@ -182,7 +203,7 @@ describe('docker-compose.yml invariants', () => {
     expect(existsSync(join(root, 'Dockerfile'))).toBe(true);
     const commands = Object.fromEntries(vigilServices.map((name) => [name, commandOf(service(name)).join(' ')]));
     expect(commands).toEqual({
-      'vigil-setup': 'setup',
+      'vigil-setup': 'setup --users',
       'vigil-watches': 'watch put watches',
       'vigil-ingest': 'ingest serve --metrics 0.0.0.0:9464',
       'vigil-scheduler': 'scheduler',
@@ -250,6 +271,47 @@ describe('docker-compose.yml invariants', () => {
         network_mode: undefined,
         cap_add: undefined,
       });
+    }
+  });
+
+  it('gives ELASTIC_PASSWORD (the superuser) to Elasticsearch and vigil-setup only', () => {
+    const holders = Object.keys(services).filter((name) => {
+      const env = environmentOf(service(name));
+      return Object.values(env).some((v) => v.includes('ELASTIC_PASSWORD') || /\/\/elastic:/.test(v)) || 'ELASTIC_PASSWORD' in env;
+    });
+    expect(holders.sort()).toEqual(['elasticsearch', 'vigil-setup']);
+    expect(environmentOf(service('vigil-setup')).VIGIL_ELASTICSEARCH_URL).toMatch(/^http:\/\/elastic:\$\{ELASTIC_PASSWORD:\?/);
+  });
+
+  it('connects each Vigil service to Elasticsearch as its own least-privilege user, and shares no API key', () => {
+    const users = Object.fromEntries(
+      vigilServices.map((name) => {
+        const url = environmentOf(service(name)).VIGIL_ELASTICSEARCH_URL;
+        return [name, url === undefined ? undefined : /^http:\/\/(.+?):\$\{([A-Z_]+):\?/.exec(url)?.slice(1, 3).join(' ')];
+      }),
+    );
+    expect(users).toEqual({
+      'vigil-setup': 'elastic ELASTIC_PASSWORD',
+      'vigil-watches': '${VIGIL_INDEX_PREFIX:-vigil}_admin VIGIL_ES_ADMIN_PASSWORD',
+      'vigil-ingest': '${VIGIL_INDEX_PREFIX:-vigil}_ingest VIGIL_ES_INGEST_PASSWORD',
+      'vigil-scheduler': '${VIGIL_INDEX_PREFIX:-vigil}_watcher VIGIL_ES_WATCHER_PASSWORD',
+      'vigil-worker': '${VIGIL_INDEX_PREFIX:-vigil}_watcher VIGIL_ES_WATCHER_PASSWORD',
+      'vigil-responder': undefined,
+    });
+    for (const name of vigilServices) expect({ name, apiKey: environmentOf(service(name)).VIGIL_ELASTICSEARCH_API_KEY }).toEqual({ name, apiKey: undefined });
+    // the setup step sets every user's password, so it has all of them
+    const setupEnv = environmentOf(service('vigil-setup'));
+    for (const variable of ['VIGIL_ES_INGEST_PASSWORD', 'VIGIL_ES_WATCHER_PASSWORD', 'VIGIL_ES_RESPONDER_PASSWORD', 'VIGIL_ES_ADMIN_PASSWORD']) {
+      expect(setupEnv[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
+    }
+  });
+
+  it('runs Redis with a required password, and every Vigil service logs in with it', () => {
+    const command = commandOf(service('redis'));
+    expect(command[command.indexOf('--requirepass') + 1]).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+    expect(environmentOf(service('redis')).REDISCLI_AUTH).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+    for (const name of vigilServices) {
+      expect({ name, url: environmentOf(service(name)).VIGIL_REDIS_URL }).toEqual({ name, url: expect.stringMatching(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@/) });
     }
   });
 

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { SecretResolver } from '@vigil/core';
+import type { SecretResolver, TemplateHelperName } from '@vigil/core';
 
 /**
  * How values from `{{...}}` are escaped for the destination the rendered text goes to. Event data is
@@ -51,16 +51,33 @@ function asText(value: unknown): string {
 }
 
 const templates = Handlebars.create();
-/** `{{json value}}`: the value as JSON, unescaped (it is already data, not markup). */
-templates.registerHelper('json', (value: unknown) => new Handlebars.SafeString(JSON.stringify(value) ?? 'null'));
-/** `{{secret "name"}}`: resolved only where the caller passed a resolver (see {@link RenderOptions.secrets}). */
-templates.registerHelper('secret', function secret(this: unknown, name: unknown, options: Handlebars.HelperOptions) {
-  const resolver = (options.data as { root?: unknown; vigilSecrets?: SecretResolver } | undefined)?.vigilSecrets;
-  if (typeof name !== 'string') throw new Error('secret needs a name: {{secret "slack_ops"}}');
-  if (resolver === undefined) throw new Error(`secret "${name}" cannot be used here: secrets are only for action options`);
-  // a plain string: escaped like any value for the destination (a quote in a key stays inside its JSON string)
-  return resolver.get(name);
-});
+// Handlebars' `log` writes to the process console: not a watch helper (TEMPLATE_HELPERS lists the helpers)
+templates.unregisterHelper('log');
+
+/** Vigil's own helpers; Handlebars supplies the rest of core's `TEMPLATE_HELPERS` (if, unless, each, with, lookup). */
+const VIGIL_HELPERS = {
+  /** `{{json value}}`: the value as JSON, unescaped (it is already data, not markup). */
+  json: (value: unknown) => new Handlebars.SafeString(JSON.stringify(value) ?? 'null'),
+  /** `{{secret "name"}}`: resolved only where the caller passed a resolver (see {@link RenderOptions.secrets}). */
+  secret: function secret(this: unknown, name: unknown, options: Handlebars.HelperOptions) {
+    const resolver = (options.data as { root?: unknown; vigilSecrets?: SecretResolver } | undefined)?.vigilSecrets;
+    if (typeof name !== 'string') throw new Error('secret needs a name: {{secret "slack_ops"}}');
+    if (resolver === undefined) throw new Error(`secret "${name}" cannot be used here: secrets are only for action options`);
+    // a plain string: escaped like any value for the destination (a quote in a key stays inside its JSON string)
+    return resolver.get(name);
+  },
+} satisfies Partial<Record<TemplateHelperName, Handlebars.HelperDelegate>>;
+for (const [name, helper] of Object.entries(VIGIL_HELPERS)) templates.registerHelper(name, helper);
+
+/** Internal helpers: Handlebars' fallbacks and the escapers below, never written in a template. */
+const INTERNAL_HELPER = /^(helperMissing|blockHelperMissing|__vigil_escape_\w+)$/;
+
+/** The helpers a template can call at run time: validation (core's `TEMPLATE_HELPERS`) allows exactly these. */
+export function registeredTemplateHelpers(): string[] {
+  return Object.keys(templates.helpers)
+    .filter((name) => !INTERNAL_HELPER.test(name))
+    .sort();
+}
 for (const mode of Object.keys(ESCAPERS) as (keyof typeof ESCAPERS)[]) {
   const escape = ESCAPERS[mode];
   // a SafeString ({{json}}) is already valid JSON: kept as is, except in mrkdwn where its text is still shown to people
@@ -122,7 +139,9 @@ export function render(template: string, context: unknown, options: RenderOption
   const key = `${mode}\u0000${template}`;
   let delegate = compiled.get(key);
   if (delegate === undefined) {
-    delegate = mode === 'html' ? templates.compile(template, { strict: false }) : templates.compile(rewriteEscapes(Handlebars.parse(template), mode), { strict: false, noEscape: true });
+    // `log` is unregistered: not known to the compiler either, so a call to it is a missing helper
+    const compileOptions = { strict: false, knownHelpers: { log: false } };
+    delegate = mode === 'html' ? templates.compile(template, compileOptions) : templates.compile(rewriteEscapes(Handlebars.parse(template), mode), { ...compileOptions, noEscape: true });
     compiled.set(key, delegate);
   }
   return delegate(context, options.secrets === undefined ? {} : { data: { vigilSecrets: options.secrets } });

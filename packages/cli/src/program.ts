@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { loadConfig, VigilError, type VigilConfig } from '@vigil/core';
-import type { Output } from './output.ts';
+import { loadConfig, type VigilConfig } from '@vigil/core';
+import { asVigilError, errorLines, exitCodeOf, VERBOSE, type Output } from './output.ts';
 import type { IngestFilesOptions } from './commands/ingest.ts';
 import type { ParseOptions } from './commands/parse.ts';
 import type { IngestServeOptions } from './commands/ingest-serve.ts';
@@ -19,7 +19,8 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
   const program = new Command('vigil')
     .description('Vigil: security monitoring on Elasticsearch — ingest, watches, alerts, active response')
     .option('-c, --config <file>', 'configuration file (default: ./vigil.yaml when present; VIGIL_CONFIG)')
-    .showHelpAfterError()
+    // taken out of argv by `run` wherever it stands, so every command accepts it (see VERBOSE)
+    .option(VERBOSE, 'on an error, print its causes and stack trace too')
     // options after a subcommand belong to it: `ingest serve --state` is serve's, not ingest's
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: (s) => out.error(s.trimEnd()) })
@@ -35,8 +36,9 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
 
   program
     .command('setup')
-    .description('install index templates and create system indices (idempotent)')
-    .action(async () => setExitCode(await (await import('./commands/setup.ts')).setupCommand(config(), out)));
+    .description('install index templates and create system indices (idempotent); --users also creates the roles and users of each Vigil process')
+    .option('--users', 'create or update the Elasticsearch roles and users of the prefix (run as the elastic superuser; passwords from VIGIL_ES_<ROLE>_PASSWORD, else generated and printed once)')
+    .action(async (opts: { users?: boolean }) => setExitCode(await (await import('./commands/setup.ts')).setupCommand(config(), out, { users: opts.users === true })));
 
   program
     .command('parse')
@@ -104,24 +106,49 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
 
   registerUpCommand(program, { out, setExitCode, config }); // vigil up: commands/up/
 
+  forEachCommand(program, (command) => command.configureOutput({ ...command.configureOutput(), outputError: (message) => out.error(usageLine(command, message)) }));
   return program;
 }
 
-/** Runs the CLI: usage errors exit 2, configuration errors 2, service errors 1, each with one clear message. */
+function forEachCommand(command: Command, visit: (command: Command) => void): void {
+  visit(command);
+  for (const sub of command.commands) forEachCommand(sub, visit);
+}
+
+/** `vigil parse --bogus` → `vigil parse: unknown option '--bogus' (see vigil parse --help)`: one line, naming the option. */
+function usageLine(command: Command, message: string): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  const path = names.join(' ');
+  return `${path}: ${message.trim().replace(/^error: /, '')} (see ${path} --help)`;
+}
+
+/** Takes `--verbose` out of argv (up to `--`): whether it was there, and the rest for commander. */
+export function takeVerbose(argv: readonly string[]): { verbose: boolean; argv: string[] } {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? [...argv] : argv.slice(0, end);
+  const tail = end === -1 ? [] : argv.slice(end);
+  const kept = head.filter((a) => a !== VERBOSE);
+  return { verbose: kept.length !== head.length, argv: [...kept, ...tail] };
+}
+
+/**
+ * Runs the CLI: every failure is reported as one line (`--verbose` adds causes and stack), never as a
+ * bare stack trace; usage and configuration errors exit 2, runtime failures 1.
+ */
 export async function run(argv: readonly string[], out: Output): Promise<number> {
   let code = 0;
+  const { verbose, argv: args } = takeVerbose(argv);
   const program = buildProgram(out, (c) => {
     code = c;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return code;
   } catch (err) {
+    // commander has printed its one line (usageLine) already; help and --version end with 0
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof VigilError) {
-      out.error(`vigil: ${err.toString()}`);
-      return err.code === 'CONFIG_INVALID' || err.code === 'YAML_SYNTAX' || err.code === 'FILE_UNREADABLE' ? 2 : 1;
-    }
-    throw err;
+    for (const line of errorLines(err, verbose)) out.error(line);
+    return exitCodeOf(asVigilError(err));
   }
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { VigilError, VigilValidationError } from './errors.ts';
 
@@ -24,8 +24,40 @@ function startOf(node: unknown): number | undefined {
 }
 
 /**
+ * How many nodes aliases may add to a document, as a multiple of its own size, before it is
+ * refused as a resource-exhaustion attack ("billion laughs": nine aliases of nine aliases of …).
+ * The `yaml` package counts each alias's expansion against this and stops before building it.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The first alias of a document, for naming the line a refused alias bomb starts at. */
+function firstAliasOffset(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The document as plain values; an alias bomb is a located error, never expanded. */
+function toPlainValue(doc: Document, file: string, line: (offset: number | undefined) => number | undefined): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    if (!(cause instanceof ReferenceError) || !/alias/i.test(cause.message)) throw cause;
+    const message = /excessive/i.test(cause.message)
+      ? `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} times the document): refused as a resource-exhaustion ("billion laughs") file, not expanded`
+      : `bad YAML alias: ${cause.message}`;
+    throw new VigilValidationError([new VigilError('YAML_SYNTAX', message, { cause, location: { file, line: line(firstAliasOffset(doc)) } })]);
+  }
+}
+
+/**
  * Parses YAML text (JSON is valid YAML, so JSON files come through here too) keeping positions.
- * Syntax errors and duplicate keys throw a {@link VigilValidationError} naming `file:line`.
+ * Syntax errors, duplicate keys and alias bombs throw a {@link VigilValidationError} naming `file:line`.
  */
 export function parseLocated(file: string, text: string): LocatedDocument {
   const lineCounter = new LineCounter();
@@ -38,7 +70,7 @@ export function parseLocated(file: string, text: string): LocatedDocument {
   }
   return {
     file,
-    value: doc.toJS(),
+    value: toPlainValue(doc, file, line),
     lineOf(path) {
       let node: unknown = doc.contents;
       let found = startOf(node);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { loadValidated, VigilError, VigilValidationError } from '@vigil/core';
@@ -12,13 +13,75 @@ const parserName = z.string().refine((name) => name === 'auto' || parsers.has(na
   error: (issue) => `unknown parser "${String(issue.input)}" (known: ${[...parsers.keys(), 'auto'].join(', ')})`,
 });
 
+/** A DNS host name (RFC 1123): dot-separated labels of letters, digits and inner hyphens. */
+const HOST_NAME = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
+const LISTEN_EXAMPLE = 'for example 127.0.0.1:5514 or [::1]:5514';
+
+/** Why `value` is not a `host:port` listen address, or undefined when it is one. */
+function listenProblem(value: string): string | undefined {
+  const cut = value.lastIndexOf(':');
+  if (cut === -1) return `must be host:port, ${LISTEN_EXAMPLE}`;
+  const host = value.slice(0, cut);
+  const port = value.slice(cut + 1);
+  if (host.startsWith('[') || host.endsWith(']')) {
+    if (!host.startsWith('[') || !host.endsWith(']')) return `must be host:port with an IPv6 address in brackets, ${LISTEN_EXAMPLE}`;
+    if (!isIPv6(host.slice(1, -1))) return `"${host.slice(1, -1)}" is not an IPv6 address`;
+  } else if (value.startsWith('[')) return `must be host:port with an IPv6 address in brackets, ${LISTEN_EXAMPLE}`;
+  else if (host.includes(':')) return `an IPv6 address must be written in brackets: [${host}]:${port}`;
+  else if (/^[0-9.]+$/.test(host)) {
+    if (!isIPv4(host)) return `"${host}" is not an IPv4 address (four numbers 0-255)`;
+  } else if (!HOST_NAME.test(host)) return `"${host}" is neither an IP address nor a host name, ${LISTEN_EXAMPLE}`;
+  if (!/^\d{1,5}$/.test(port)) return `port "${port}" must be a number from 1 to 65535`;
+  if (Number(port) < 1 || Number(port) > 65_535) return `port ${Number(port)} is out of range: must be 1 to 65535`;
+  return undefined;
+}
+
+/**
+ * `host:port` an input listens on: an IPv4 address, an IPv6 address in brackets, or a host name,
+ * and a port from 1 to 65535. Shipped definitions use loopback; see `VIGIL_INGEST_LISTEN_HOST`.
+ */
 const listen = z
   .string()
-  .regex(/^(?:\[[0-9a-fA-F:.]+\]|[^\s:]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:5514 or [::1]:5514')
+  .superRefine((value, ctx) => {
+    const problem = listenProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .transform((value) => {
     const cut = value.lastIndexOf(':');
     return { host: value.slice(0, cut).replace(/^\[|\]$/g, ''), port: Number(value.slice(cut + 1)) };
   });
+
+/** How a TLS input treats client certificates (`tls.client_auth`). */
+export const CLIENT_AUTH_MODES = ['required', 'optional', 'none'] as const;
+export type ClientAuth = (typeof CLIENT_AUTH_MODES)[number];
+
+/**
+ * `tls:` of a TCP input (`syslog_tcp`: RFC 5425 syslog over TLS; `tcp_lines`): the connection is
+ * TLS, its plaintext framed as without TLS. Files are PEM, read when the input starts (relative
+ * paths from the working directory of `vigil ingest serve`); a missing or malformed file is an error
+ * naming it.
+ */
+const tlsSchema = z
+  .strictObject({
+    /** The server's certificate chain (PEM): the leaf first, then intermediates. */
+    cert: z.string().min(1),
+    /** The private key of `cert` (PEM, unencrypted). */
+    key: z.string().min(1),
+    /** CA certificates (PEM bundle) that client certificates must chain to; required with `client_auth` other than `none`. */
+    ca: z.string().min(1).optional(),
+    /**
+     * `required`: a client without a certificate signed by `ca` is refused (counted and logged once
+     * per connection; nothing it sends is read). `optional`: a client may present none, but a
+     * certificate that does not verify against `ca` is refused. `none` (default): no client
+     * certificate is asked for; anyone who reaches the port may send.
+     */
+    client_auth: z.enum(CLIENT_AUTH_MODES, { error: (issue) => `unknown client_auth "${String(issue.input)}" (known: ${CLIENT_AUTH_MODES.join(', ')})` }).default('none'),
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.client_auth !== 'none' && tls.ca === undefined) ctx.addIssue({ code: 'custom', path: ['ca'], message: `is required with client_auth: ${tls.client_auth} (the CA that signs client certificates)` });
+  });
+
+export type TlsConfig = z.output<typeof tlsSchema>;
 
 /** ECS `os.type` values (`host_os:`): the parsers' `ParseContext.hostOs`. */
 export { HOST_OS_TYPES };
@@ -47,8 +110,8 @@ const common = {
 export const inputConfigSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('file'), ...common, /** Files to follow (rotation and truncation are handled). */ paths: z.array(z.string().min(1)).min(1) }),
   z.strictObject({ type: z.literal('syslog_udp'), ...common, listen, /** Where the backlog spills while Elasticsearch is away; default the state folder. */ spill_dir: z.string().optional() }),
-  z.strictObject({ type: z.literal('syslog_tcp'), ...common, listen }),
-  z.strictObject({ type: z.literal('tcp_lines'), ...common, listen }),
+  z.strictObject({ type: z.literal('syslog_tcp'), ...common, listen, /** RFC 5425 syslog over TLS (octet-counted frames); absent: plain TCP. */ tls: tlsSchema.optional() }),
+  z.strictObject({ type: z.literal('tcp_lines'), ...common, listen, /** TLS for the line stream; absent: plain TCP. */ tls: tlsSchema.optional() }),
   z.strictObject({ type: z.literal('stdin'), ...common }),
 ]);
 

@@ -1,9 +1,9 @@
 export { LineSplitter } from './lines.ts';
 export { CommitTracker } from './commit.ts';
 export { recordId } from './ids.ts';
-export { OffsetStore, type FileOffset } from './offsets.ts';
+export { OffsetStore, sameDestination, describeDestination, storedEventsBefore, type FileOffset, type OffsetDestination, type ResumeLookup } from './offsets.ts';
 export { RecordSink, buildEvent, newCounters, type EventOptions, type IngestCounters, type RecordOrigin, type RecordSinkOptions } from './sink.ts';
-export { ingestFileOnce, commitFinal, type FileOnceOptions, type FileOnceResult } from './inputs/file-once.ts';
+export { ingestFileOnce, commitFinal, type FileOnceOptions, type FileOnceResult, type ResumeReport } from './inputs/file-once.ts';
 export { FileTailInput, type FileTailOptions, type FileTailCounters, type RecordTarget } from './inputs/file/tail.ts';
 export { loadInputConfigs, parseInputConfig, inputConfigSchema, INPUT_TYPES, type InputConfig, type InputType, type LoadedInput } from './config.ts';
 export { ingestRegistry, serveMetrics, type MetricSources } from './metrics.ts';

@@ -56,8 +56,13 @@ export class IngestServer {
   }
 
   async start(): Promise<void> {
+    // offsets are kept per destination: one cluster lookup, then the prefix and each input's dataset
+    const url = this.#o.client.connectionPool.connections[0]?.url.toString() ?? 'elasticsearch';
+    const cluster = await OffsetStore.destinationOf(this.#o.client, { url, prefix: this.#o.prefix, dataset: '' });
     for (const { name, config } of this.#o.inputs) {
       const parser = parserFor(config.parser);
+      const offsets = this.#offsets.forDestination({ ...cluster, dataset: OffsetStore.datasetKey(config.dataset, parser.source) });
+      if (config.type === 'file') for (const line of await offsets.forgetMissing(this.#o.client)) this.#o.log(`input ${name}: ${line}`);
       const counters = newCounters();
       const target = new RecordSink({
         parser,
@@ -70,7 +75,7 @@ export class IngestServer {
         ...(config.dataset === undefined ? {} : { dataset: config.dataset }),
       });
       const listenHost = this.#o.listenHost ?? (process.env.VIGIL_INGEST_LISTEN_HOST || undefined);
-      const deps = { name, parser, target, offsets: this.#offsets, clock: this.#o.clock, stateDir: this.#o.stateDir, log: this.#o.log, counters };
+      const deps = { name, parser, target, offsets, clock: this.#o.clock, stateDir: this.#o.stateDir, log: this.#o.log, counters };
       const input = createInput(config, listenHost === undefined ? deps : { ...deps, listenHost });
       await input.start();
       this.#running.push({ name, input, counters });

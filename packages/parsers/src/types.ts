@@ -42,8 +42,46 @@ export interface Line {
 }
 
 /**
+ * How large one multi-line record may grow. A record is closed before it would exceed either bound,
+ * and the line that did not fit starts a record of its own, so a block that never ends (or an
+ * attacker's forged first line) costs bounded memory and loses no line. Defaults:
+ * `DEFAULT_RECORD_BOUNDS` in framing.ts.
+ */
+export interface RecordBounds {
+  /** Most physical lines in one record (a positive integer). Default 512. */
+  maxLines: number;
+  /**
+   * Most UTF-8 bytes of a record's text (its lines joined with `\n`), a positive integer of at most
+   * `MAX_RECORD_BYTES` (64 KiB): the record stage cuts anything longer, so a larger value would lose
+   * lines. Default `MAX_RECORD_BYTES`. A single line longer than this is still a record of its own
+   * (the record stage cuts it and tags it `truncated`).
+   */
+  maxBytes: number;
+}
+
+/**
+ * The shape of a multi-line block, for the framers: how it starts, which head lines make it a block
+ * of this format at all, and how it ends.
+ */
+export interface BlockFormat {
+  /** True for a line that opens a block (`** Alert ...`, `Event[0]:`). */
+  starts(line: string): boolean;
+  /**
+   * The verdict on the line after `head` (the block's lines so far, its first line first) while the
+   * fixed head of the block is being read: `more` (part of the head, still incomplete), `done` (part
+   * of the head, which is now complete: every later line up to the block's end is its body) or
+   * `broken` (this is not a block of the format: its first line becomes a record of its own and the
+   * lines after it are framed again). Absent: the first line alone is a complete head.
+   */
+  next?(head: readonly string[], line: string): 'more' | 'done' | 'broken';
+  /** A blank line ends the block (OSSEC alerts.log); false where blank lines occur inside (wevtutil text). */
+  endsAtBlank: boolean;
+}
+
+/**
  * Groups physical lines into records, for formats whose entries span lines (OSSEC alerts.log,
- * wevtutil text). Stateful: one framer per input stream.
+ * wevtutil text). Stateful: one framer per input stream. Memory is bounded by its
+ * {@link RecordBounds}: only the open record is held.
  */
 export interface RecordFramer {
   /** Feeds one line; returns the records it completed (usually none or one). */
@@ -71,13 +109,18 @@ export interface LogParser {
   dataset: string;
   /** One line for `vigil parse --help`. */
   description: string;
-  /** A new framer for one input stream; absent for formats where every line is a record. */
-  framer?(): RecordFramer;
   /**
-   * Multi-line formats: true for the first line of a record (`** Alert ...`, `Event[0]:`). Lets
-   * `--source auto` frame records of several formats in one stream.
+   * A new framer for one input stream; absent for formats where every line is a record. `bounds`
+   * overrides the defaults of {@link RecordBounds} field by field.
+   */
+  framer?(bounds?: Partial<RecordBounds>): RecordFramer;
+  /**
+   * Multi-line formats: true for the first line of a record (`** Alert ...`, `Event[0]:`); the same
+   * test as `block.starts`.
    */
   startsRecord?(line: string): boolean;
+  /** Multi-line formats: the block's shape. Lets `--source auto` frame blocks of several formats in one stream. */
+  block?: BlockFormat;
   /** Cheap test of whether a record looks like this format, for `--source auto`. */
   detect(record: string): boolean;
   parse(record: string, ctx: ParseContext): ParsedFields | ParseFailure;

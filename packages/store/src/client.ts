@@ -16,6 +16,7 @@ export function createElasticsearchClient(config: VigilConfig['elasticsearch'], 
  * (`SERVICE_UNAVAILABLE`), every other answer is permanent (`SERVICE_REJECTED`).
  */
 export function elasticsearchError(err: unknown, url: string, doing: string): VigilError {
+  if (err instanceof VigilError) return err;
   const where = redactUrl(url);
   if (err instanceof errors.ResponseError) {
     const status = err.meta.statusCode ?? 0;

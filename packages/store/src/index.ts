@@ -2,7 +2,7 @@ export { createElasticsearchClient, elasticsearchError } from './client.ts';
 export { dayOf, eventIndex, systemIndex, dailySystemIndex, SYSTEM_INDICES, DAILY_SYSTEM_INDICES, type SystemIndex, type DailySystemIndex } from './indices.ts';
 export { indexTemplates, eventProperties, eventTemplateName, type TemplateSpec, type TemplateOptions, type TextFieldType } from './templates.ts';
 export { probeTextFieldType, installedTextFieldType } from './text-fields.ts';
-export { setupIndices, missingTemplates, type SetupReport } from './setup.ts';
+export { ensureIndicesSetUp, setupIndices, missingTemplates, type SetupReport } from './setup.ts';
 export { BulkWriter, type BulkDocument, type BulkStats, type BulkWriterOptions } from './bulk/writer.ts';
 export type { StoreOptions } from './state/elasticsearch.ts';
 export { ElasticsearchWatchRegistry } from './watches/registry.ts';

@@ -69,8 +69,8 @@ describe('condition and transform', () => {
   });
 
   it('escapes event data in templates', () => {
-    const w = watch({ transform: { template: { t: 'user {{entity.user}}' } } });
-    expect(buildPayload(w.transform, { entity: { user: '<script>' }, scope: {} }, { watch: w, window: { from: '', to: '' } })).toEqual({ t: 'user &lt;script&gt;' });
+    const w = watch({ transform: { template: { t: 'user {{entity.[source.ip]}}' } } });
+    expect(buildPayload(w.transform, { entity: { 'source.ip': '<script>' }, scope: {} }, { watch: w, window: { from: '', to: '' } })).toEqual({ t: 'user &lt;script&gt;' });
   });
 });
 
@@ -163,7 +163,7 @@ describe('what a result left out', () => {
     expect(affectsEntities({ path: 'aggregations.by_pair', reason: 'entity bound', entities: 10, bound: 10 }, perPair)).toBe(true);
     expect(affectsEntities(terms('aggregations.anything'), watch({ condition: { compare: { path: 'hits.total.value', op: 'gt', value: 5 } } }).condition)).toBe(true);
     // an earlier chain step's cut feeds the later step's query
-    const chained = watch({ condition: { buckets: { path: 'inputs.successes.aggregations.ips.buckets[]', key: { 'source.ip': 'key' } } } }).condition;
+    const chained = watch({ condition: { buckets: { path: 'inputs.successes.aggregations.ips.buckets[]', key: { 'source.ip': 'key' } } }, transform: undefined }).condition;
     expect(affectsEntities(terms('inputs.failures.aggregations.ips'), chained)).toBe(true);
     expect(affectsEntities(terms('inputs.successes.aggregations.ips.buckets[].users'), chained)).toBe(false);
     expect(affectsEntities({ path: 'inputs.firewall.hits', reason: 'join side size', hits: 100, total: 150, bound: 100 }, chained)).toBe(true);
@@ -314,7 +314,7 @@ describe('alert life cycle per entity', () => {
   });
 
   it('a per-action condition skips that action only, and a failing action does not stop the others', async () => {
-    const { at, lines } = setup(watch({ actions: { big: { type: 'log', condition: 'payload.n > 99999999999999' }, fail: { type: 'index', index: 'x' }, log: { type: 'log' } } }));
+    const { at, lines } = setup(watch({ actions: { big: { type: 'log', condition: 'payload.unique_ports > 99999999999999' }, fail: { type: 'index', index: 'x' }, log: { type: 'log' } } }));
     const r = await at(10, scanner);
     expect(r.outcomes.map((o) => `${o.id}:${o.status}`)).toEqual(['big:skipped', 'fail:failed', 'log:executed']);
     expect(lines.filter((l) => l.includes('action=log'))).toHaveLength(1);

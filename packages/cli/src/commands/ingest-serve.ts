@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { redactUrl, systemClock, VigilError, type VigilConfig } from '@vigil/core';
 import { IngestServer, loadInputConfigs } from '@vigil/ingest';
-import { createElasticsearchClient, elasticsearchError, setupIndices } from '@vigil/store';
+import { createElasticsearchClient, elasticsearchError, ensureIndicesSetUp } from '@vigil/store';
 import type { Output } from '../output.ts';
 import { defaultStateDir } from './ingest.ts';
 
@@ -24,7 +24,7 @@ export async function ingestServeCommand(config: VigilConfig, options: IngestSer
   const inputs = loadInputConfigs(resolve(options.dir));
   if (inputs.length === 0) throw new VigilError('CONFIG_INVALID', `no input definitions (*.yaml) in ${resolve(options.dir)}`);
   const client = createElasticsearchClient(config.elasticsearch);
-  await setupIndices(client, config.indexPrefix).catch((err: unknown) => {
+  await ensureIndicesSetUp(client, config.indexPrefix).catch((err: unknown) => {
     throw elasticsearchError(err, config.elasticsearch.url, 'installing index templates');
   });
   const metrics = metricsAddress(options.metrics);

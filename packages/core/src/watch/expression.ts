@@ -12,9 +12,15 @@ import { getPath } from './path.ts';
  * Operators by falling precedence: `||`/`or`; `&&`/`and`; `!`/`not`; `== != > >= < <=`;
  * `+ -`; `* / %`; unary `-`. Operands: numbers, "strings" or 'strings', true, false, null, paths
  * (`a.b[0].c`, names of letters, digits, `_`, `@`), parentheses.
+ *
+ * Bounded: at most {@link MAX_EXPRESSION_LENGTH} characters and {@link MAX_EXPRESSION_NESTING}
+ * levels of parentheses and prefix operators, so a hostile or generated expression is a syntax
+ * error, never a stack overflow in the parser or in evaluation.
  */
 export interface CompiledExpression {
   readonly source: string;
+  /** The data paths the expression reads, in order of appearance (for validation against the input). */
+  readonly paths: readonly string[];
   evaluate(scope: unknown): unknown;
 }
 
@@ -28,6 +34,11 @@ export class ExpressionSyntaxError extends Error {
     this.name = 'ExpressionSyntaxError';
   }
 }
+
+/** Longest expression text accepted: a condition or a computed field, never a program. */
+export const MAX_EXPRESSION_LENGTH = 4096;
+/** Deepest nesting of `(`, `!`/`not` and unary `-` accepted. */
+export const MAX_EXPRESSION_NESTING = 64;
 
 type Token = { kind: 'num' | 'str' | 'name' | 'op'; text: string; value?: unknown; at: number };
 type Node = (scope: unknown) => unknown;
@@ -76,6 +87,7 @@ function arithmetic(op: string, a: unknown, b: unknown): unknown {
 /** Recursive descent over the token list; each level returns a closure over the scope. */
 class Parser {
   #pos = 0;
+  #nesting = 0;
   private readonly tokens: Token[];
   private readonly source: string;
 
@@ -101,6 +113,21 @@ class Parser {
     return undefined;
   }
 
+  /** Parses one nested level (inside a parenthesis or under a prefix operator), bounded. */
+  #nested<T>(at: number, inner: () => T): T {
+    if (this.#nesting >= MAX_EXPRESSION_NESTING) throw new ExpressionSyntaxError(`nested too deeply (more than ${MAX_EXPRESSION_NESTING} levels of parentheses, ! or unary -)`, at);
+    this.#nesting += 1;
+    try {
+      return inner();
+    } finally {
+      this.#nesting -= 1;
+    }
+  }
+
+  #at(): number {
+    return this.tokens[this.#pos - 1]?.at ?? 1;
+  }
+
   #binary(next: () => Node, ops: string[], apply: (op: string, a: Node, b: Node) => Node): Node {
     let left = next();
     for (let op = this.#accept(...ops); op !== undefined; op = this.#accept(...ops)) left = apply(op, left, next());
@@ -109,7 +136,7 @@ class Parser {
 
   or = (): Node => this.#binary(this.and, ['||'], (_, a, b) => (s) => Boolean(a(s)) || Boolean(b(s)));
   and = (): Node => this.#binary(this.not, ['&&'], (_, a, b) => (s) => Boolean(a(s)) && Boolean(b(s)));
-  not = (): Node => (this.#accept('!') === undefined ? this.cmp() : ((inner) => (s: unknown) => !inner(s))(this.not()));
+  not = (): Node => (this.#accept('!') === undefined ? this.cmp() : ((inner) => (s: unknown) => !inner(s))(this.#nested(this.#at(), this.not)));
   cmp = (): Node => {
     const left = this.sum();
     const op = this.#accept('==', '!=', '>=', '<=', '>', '<');
@@ -119,7 +146,7 @@ class Parser {
   };
   sum = (): Node => this.#binary(this.prod, ['+', '-'], (op, a, b) => (s) => arithmetic(op, a(s), b(s)));
   prod = (): Node => this.#binary(this.unary, ['*', '/', '%'], (op, a, b) => (s) => arithmetic(op, a(s), b(s)));
-  unary = (): Node => (this.#accept('-') === undefined ? this.atom() : ((inner) => (s: unknown) => arithmetic('-', 0, inner(s)))(this.unary()));
+  unary = (): Node => (this.#accept('-') === undefined ? this.atom() : ((inner) => (s: unknown) => arithmetic('-', 0, inner(s)))(this.#nested(this.#at(), this.unary)));
 
   atom = (): Node => {
     const token = this.tokens[this.#pos];
@@ -132,7 +159,7 @@ class Parser {
       return (s) => getPath(s, path);
     }
     if (token.text === '(') {
-      const inner = this.or();
+      const inner = this.#nested(token.at, this.or);
       if (this.#accept(')') === undefined) throw new ExpressionSyntaxError('missing ")"', this.tokens[this.#pos]?.at ?? this.source.length + 1);
       return inner;
     }
@@ -142,6 +169,9 @@ class Parser {
 
 /** Compiles an expression once (at validation time), so a bad one is reported with its file and line. */
 export function compileExpression(source: string): CompiledExpression {
-  const node = new Parser(tokenize(source), source).parse();
-  return { source, evaluate: (scope) => node(scope) };
+  if (source.length > MAX_EXPRESSION_LENGTH) throw new ExpressionSyntaxError(`expression too long (${source.length} characters, at most ${MAX_EXPRESSION_LENGTH})`, MAX_EXPRESSION_LENGTH + 1);
+  const tokens = tokenize(source);
+  const node = new Parser(tokens, source).parse();
+  const paths = tokens.filter((t) => t.kind === 'name' && !Object.hasOwn(LITERALS, t.text)).map((t) => t.text);
+  return { source, paths, evaluate: (scope) => node(scope) };
 }

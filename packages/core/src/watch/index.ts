@@ -4,6 +4,7 @@ export { compileExpression, ExpressionSyntaxError, type CompiledExpression } fro
 export {
   createWatchSchema,
   templateSchema,
+  templateSchemaFor,
   compareOps,
   PAGING_DEFAULTS,
   severities,
@@ -15,6 +16,10 @@ export {
   type WatchCondition,
   type WatchAction,
 } from './schema.ts';
+export { checkTemplate, TEMPLATE_HELPERS, type TemplateHelperName, type TemplateHelperSpec, type TemplateCheck } from './template.ts';
+export { MAX_EXPRESSION_LENGTH, MAX_EXPRESSION_NESTING } from './expression.ts';
+export { searchDslProblems, MAX_BUCKET_SIZE, MAX_TOP_HITS, MAX_PATTERN_LENGTH, MAX_DETERMINIZED_STATES, type DslProblem } from './dsl.ts';
+export { referenceProblems, type ReferenceProblem } from './references.ts';
 export { loadWatchFile, loadWatches, watchFilesUnder, expectedWatchId, locatedWarnings, type LoadedWatch } from './load.ts';
 export { watchWarnings, type WatchWarning } from './warnings.ts';
 export type {

@@ -6,6 +6,9 @@ import { compileKql } from '../kql/index.ts';
 import { durationSchema } from './duration.ts';
 import { compileExpression, ExpressionSyntaxError } from './expression.ts';
 import { parsePath } from './path.ts';
+import { searchDslProblems } from './dsl.ts';
+import { referenceProblems } from './references.ts';
+import { checkTemplate, type TemplateCheckOptions } from './template.ts';
 
 /**
  * The watch definition: one YAML or JSON file per watch under `watches/`. Every object is strict
@@ -38,16 +41,32 @@ export const expressionSchema = z
   })
   .meta({ description: 'An expression: paths, numbers, "strings", comparisons (== != > >= < <=), && || !, + - * / %' });
 
-/** A Handlebars template, checked for syntax. Values are HTML-escaped unless written `{{{raw}}}`. */
-export const templateSchema = z.string().superRefine((text, ctx) => {
-  try {
-    Handlebars.parse(text);
-  } catch (error) {
-    // Handlebars says where on its first line and what it expected on its last
-    const lines = (error as Error).message.split('\n');
-    ctx.addIssue({ code: 'custom', message: `bad template: ${[...new Set([lines[0], lines.at(-1)])].join(' ')}` });
-  }
-});
+/** Handlebars' parse error as one line: where on its first line, what it expected on its last. */
+function templateSyntaxMessage(error: unknown): string {
+  const lines = (error as Error).message.split('\n');
+  return `bad template: ${[...new Set([lines[0], lines.at(-1)])].join(' ')}`;
+}
+
+/**
+ * A Handlebars template, checked for syntax and against the helpers that exist
+ * ({@link TEMPLATE_HELPERS}): an unknown helper, a partial or a misused helper is a validation
+ * error, not a failed window. Values are escaped for the destination unless written `{{{raw}}}`.
+ */
+export function templateSchemaFor(options: TemplateCheckOptions) {
+  return z.string().superRefine((text, ctx) => {
+    let check;
+    try {
+      check = checkTemplate(text, options);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: templateSyntaxMessage(error) });
+      return;
+    }
+    for (const problem of check.problems) ctx.addIssue({ code: 'custom', message: `bad template: ${problem}` });
+  });
+}
+
+/** A template of an action option: may use `{{secret "name"}}`. */
+export const templateSchema = templateSchemaFor({ secrets: true });
 
 function exactlyOne<T extends Record<string, unknown>>(keys: readonly (keyof T & string)[], what: string) {
   return (value: T, ctx: z.RefinementCtx) => {
@@ -173,6 +192,11 @@ export const querySchema = z
     try {
       return compileKql(kql.data.kql);
     } catch (error) {
+      // the KQL grammar recurses per nesting level: a hostile depth is a located error, not a stack trace
+      if (error instanceof RangeError) {
+        ctx.addIssue({ code: 'custom', path: ['kql'], message: 'KQL query nested too deeply to compile (use fewer levels of parentheses)' });
+        return z.NEVER;
+      }
       if (!(error instanceof VigilError) || error.code !== 'KQL_INVALID') throw error;
       ctx.addIssue({ code: 'custom', path: ['kql'], message: error.message });
       return z.NEVER;
@@ -180,13 +204,27 @@ export const querySchema = z
   })
   .describe('A query DSL clause, or { kql: "..." } (a KQL query compiled to DSL), AND-ed with the window filter.');
 
+/**
+ * An index pattern relative to the prefix: a dataset name (`auth`, `tcpdump`, `watch`…), `-`, then
+ * letters, digits, `.`, `_`, `-` or `*`. No leading `*` (it would reach every index of the prefix,
+ * its alerts and watches too), no `-` exclusion, no `,` list, no `:` remote cluster.
+ */
+const INDEX_UNDER_PREFIX = /^[a-z][a-z0-9_]*-[a-z0-9*._-]*$/;
+
 /** One Elasticsearch search, with the window's range filter added to `query`. */
 export const searchSchema = z.strictObject({
   /** Index patterns relative to the index prefix: `tcpdump-*` reads `<prefix>-tcpdump-*`. */
   indices: z
-    .array(z.string().regex(/^[a-z0-9*][a-z0-9*._-]*$/, 'must be a lower-case index name or pattern without the prefix, for example tcpdump-*'))
+    .array(
+      z
+        .string()
+        .regex(
+          INDEX_UNDER_PREFIX,
+          'must be a lower-case index name or pattern under the prefix: a dataset name, "-", then a date or *, for example tcpdump-* or auth-2026.* (no leading *, no - exclusions, no commas, no other prefix or cluster)',
+        ),
+    )
     .min(1)
-    .describe('Index patterns without the prefix: tcpdump-* reads <prefix>-tcpdump-*.'),
+    .describe('Index patterns without the prefix: tcpdump-* reads <prefix>-tcpdump-*. Each starts with a dataset name and "-", so a watch reads only its prefix\'s indices.'),
   window: windowSchema,
   /**
    * A query DSL clause, or `{ kql: '...' }`, combined with the window filter. In a chain, a string
@@ -317,7 +355,7 @@ export const transformSchema = z.strictObject({
   /** `payload name → expression`, evaluated over the scope plus the picked fields. */
   compute: z.record(z.string().min(1), expressionSchema).optional(),
   /** `payload name → Handlebars template`, rendered over `{ watch, entity, payload, window }`. */
-  template: z.record(z.string().min(1), templateSchema).optional(),
+  template: z.record(z.string().min(1), templateSchemaFor({ secrets: false })).optional(),
 });
 
 export const throttleSchema = z.strictObject({
@@ -384,7 +422,23 @@ export function createWatchSchema(actionTypes: Readonly<Record<string, ActionOpt
       .describe('Actions run once for each outcome a responder reports on a block this watch requested (response.outcome: blocked, refused or failed; response.host, response.ip, response.expires); conditions see response too.'),
     /** Free data for templates: `{{metadata.runbook}}`. */
     metadata: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Let this watch's searches run scripts: `script` and `script_score` queries, `script` keys,
+     * `runtime_mappings`, `script_fields`, `_script` sorts, scripted aggregations (`scripted_metric`,
+     * `bucket_script`, `bucket_selector`, `moving_fn`). Off by default: a script is code run in the
+     * cluster with the watcher's rights, and every shipped watch does without.
+     */
+    allow_scripts: z
+      .boolean()
+      .default(false)
+      .describe('Allow scripts in this watch\'s searches (script queries and keys, runtime_mappings, script_fields, scripted aggregations); default false.'),
   })
+    .superRefine((watch, ctx) => {
+      for (const { search, path } of searchesOf(watch.input)) {
+        for (const problem of searchDslProblems(search, watch.allow_scripts)) ctx.addIssue({ code: 'custom', path: [...path, ...problem.path], message: problem.message });
+      }
+      for (const problem of referenceProblems(watch)) if (problem.severity === 'error') ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    })
     .superRefine((watch, ctx) => {
       if (watch.schedule.every !== undefined) return;
       for (const { search, path } of searchesOf(watch.input)) {

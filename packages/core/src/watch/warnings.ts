@@ -1,4 +1,5 @@
 import { parsePath, type PathSegment } from './path.ts';
+import { referenceProblems } from './references.ts';
 import type { Watch, WatchSearch } from './schema.ts';
 
 /** Something a valid watch does that is probably not what its author means: reported, never refused. */
@@ -27,12 +28,20 @@ function searchOfPath(watch: Watch, segments: readonly PathSegment[]): { search:
 }
 
 /**
- * What `vigil watch validate` warns about: a `terms` aggregation that is a level of the per-entity
+ * What `vigil watch validate` warns about: a path into a search response that has no aggregations
+ * (the search defines no `aggs`: the condition can never hold), and a `terms` aggregation that is a level of the per-entity
  * path (`condition.buckets.path` steps through its `buckets[]`). It returns its top `size` buckets
  * only, so entities beyond them never alert (the run records the cut as truncated); a `composite`
  * aggregation is paged through and sees every entity.
  */
 export function watchWarnings(watch: Watch): WatchWarning[] {
+  const unknowable = referenceProblems(watch)
+    .filter((p) => p.severity === 'warning')
+    .map((p) => ({ path: p.path, message: p.message }));
+  return [...unknowable, ...topBucketWarnings(watch)];
+}
+
+function topBucketWarnings(watch: Watch): WatchWarning[] {
   const buckets = watch.condition.buckets;
   if (buckets === undefined) return [];
   const found = searchOfPath(watch, parsePath(buckets.path));

@@ -8,6 +8,7 @@ import { FileTailInput, type RecordTarget } from './file/tail.ts';
 import { StdinInput } from './stdin/input.ts';
 import { SyslogTcpInput } from './syslog-tcp/input.ts';
 import { SyslogUdpInput } from './syslog-udp/input.ts';
+import { readTlsFiles, type TlsServerSettings } from './network/tcp-server.ts';
 import { TcpLinesInput } from './tcp-lines/input.ts';
 
 /** A running input: started and stopped by `vigil ingest serve`. */
@@ -41,13 +42,18 @@ type Factory<T extends InputType> = (config: Extract<InputConfig, { type: T }>, 
 const FACTORIES: { [T in InputType]?: Factory<T> } = {
   file: (c, d) => new FileTailInput({ name: d.name, paths: c.paths, parser: d.parser, target: d.target, offsets: d.offsets, clock: d.clock, log: d.log, counters: d.counters }),
   syslog_udp: (c, d) => new SyslogUdpInput({ name: d.name, target: d.target, ...listenOn(c.listen, d), spillDir: c.spill_dir ?? join(d.stateDir, 'spill'), log: d.log, counters: d.counters }),
-  syslog_tcp: (c, d) => new SyslogTcpInput({ name: d.name, target: d.target, ...listenOn(c.listen, d), log: d.log, counters: d.counters }),
-  tcp_lines: (c, d) => new TcpLinesInput({ name: d.name, parser: d.parser, target: d.target, ...listenOn(c.listen, d), clock: d.clock, log: d.log, counters: d.counters }),
+  syslog_tcp: (c, d) => new SyslogTcpInput({ name: d.name, target: d.target, ...listenOn(c.listen, d), ...tlsOf(c), log: d.log, counters: d.counters }),
+  tcp_lines: (c, d) => new TcpLinesInput({ name: d.name, parser: d.parser, target: d.target, ...listenOn(c.listen, d), ...tlsOf(c), clock: d.clock, log: d.log, counters: d.counters }),
   stdin: (_c, d) => new StdinInput({ name: d.name, parser: d.parser, target: d.target, clock: d.clock, log: d.log, counters: d.counters }),
 };
 
 function listenOn(listen: { host: string; port: number }, deps: InputDeps): { host: string; port: number } {
   return { host: deps.listenHost ?? listen.host, port: listen.port };
+}
+
+/** The input's `tls:` files, read now (the input is about to start): an error names the bad file. */
+function tlsOf(config: { tls?: Parameters<typeof readTlsFiles>[0] | undefined }): { tls?: TlsServerSettings } {
+  return config.tls === undefined ? {} : { tls: readTlsFiles(config.tls) };
 }
 
 export function createInput(config: InputConfig, deps: InputDeps): Input {

@@ -1,4 +1,5 @@
-import type { Line, LogParser, LogRecord, RecordFramer } from '../types.ts';
+import { blockFramer } from '../framing.ts';
+import type { LogParser, RecordBounds, RecordFramer } from '../types.ts';
 import { parsers } from '../registry.ts';
 
 /** Order of detection: the most specific shapes first, plain syslog last (it matches the most). */
@@ -15,39 +16,14 @@ function candidates(): LogParser[] {
 }
 
 /**
- * Frames a mixed stream: a line that starts a multi-line record of some format opens a record that
- * runs until the next such line or a blank line (blank lines are dropped); every other line is a
- * record of its own. Multi-line formats with blank lines inside a record (wevtutil text) need their
- * own `--source`.
+ * Frames a mixed stream: a line that starts a block of some multi-line format (with that format's
+ * head after it) opens a record that runs until the next such line, a blank line (dropped) or a
+ * record bound; every other line is a record of its own — so a forged `** Alert ` or `Event[0]:` line
+ * without its format's head is one record and the lines after it stay theirs. Multi-line formats with blank lines inside
+ * a record (wevtutil text) need their own `--source`.
  */
-function autoFramer(): RecordFramer {
-  const multi = candidates().filter((p) => p.startsRecord !== undefined);
-  let open: Line[] = [];
-  const close = (): LogRecord[] => {
-    if (open.length === 0) return [];
-    const record = { text: open.map((l) => l.text).join('\n'), offset: (open[0] as Line).offset, end: (open[open.length - 1] as Line).end };
-    open = [];
-    return [record];
-  };
-  return {
-    push(line) {
-      if (multi.some((p) => p.startsRecord?.(line.text) === true)) {
-        const done = close();
-        open = [line];
-        return done;
-      }
-      if (open.length > 0) {
-        if (line.text.trim() !== '') {
-          open.push(line);
-          return [];
-        }
-        const done = close();
-        return done;
-      }
-      return [{ text: line.text, offset: line.offset, end: line.end }];
-    },
-    flush: close,
-  };
+function autoFramer(bounds?: Partial<RecordBounds>): RecordFramer {
+  return blockFramer(candidates().flatMap((p) => p.block ?? []), { blankEndsBlock: true, bounds });
 }
 
 /** `--source auto`: each record goes to the first format whose `detect` accepts it. */

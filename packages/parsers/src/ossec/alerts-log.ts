@@ -7,10 +7,10 @@ const RULE = /^Rule: (\d+) \(level (\d+)\) -> '(.*)'$/;
 /** The lines OSSEC/Wazuh may write between the rule and the log, in the order they write them. */
 const KEYS = ['Src IP', 'Src Location', 'Src Port', 'Dst IP', 'Dst Location', 'Dst Port', 'User'] as const;
 /** Label lines (`key: value`) may sit between the date line and the rule; never more than a few. */
-const MAX_LABEL_LINES = 32;
+export const MAX_LABEL_LINES = 32;
 
 /** `** Alert 1443175627.1028: mail  - syslog,fts,authentication_success`: the id and the groups. */
-function readHeader(line: string): { alertId: string; groups: string[] } | undefined {
+export function readHeader(line: string): { alertId: string; groups: string[] } | undefined {
   const colon = line.indexOf(':', 9);
   const dash = line.indexOf('- ', colon);
   if (colon === -1 || dash === -1) return undefined;

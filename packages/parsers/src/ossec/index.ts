@@ -1,13 +1,11 @@
-import { startLineFramer } from '../framing.ts';
+import { blockFramer } from '../framing.ts';
 import type { LogParser, ParseContext, ParsedFields, ParseFailure } from '../types.ts';
 import type { OssecAlert } from './alert.ts';
 import { parseAlertsLog } from './alerts-log.ts';
+import { alertsLogBlock, startsAlertBlock as startsRecord } from './block.ts';
 import { alertToEcs } from './ecs.ts';
 import { parseJsonAlert } from './json.ts';
 import { isSyslogOutput, MARKER, parseSyslogOutput } from './syslog-output.ts';
-
-/** The first line of an alerts.log block. */
-const startsRecord = (line: string): boolean => line.startsWith('** Alert ');
 
 /** A JSON object that names a rule: `{"rule":...` (OSSEC, Wazuh) or with `"rule":` further in. */
 const looksJson = (record: string): boolean => record.trimStart().startsWith('{') && record.includes('"rule"');
@@ -27,7 +25,7 @@ function shape(record: string, ctx: ParseContext): OssecAlert | ParseFailure {
  *
  * | format | record | time |
  * |---|---|---|
- * | `alerts.log` | a block from `** Alert <sec>.<id>:` to the blank line (framed: {@link LogParser.framer}) | the block's `YYYY Mon DD HH:MM:SS`, local in `ctx.timezone` |
+ * | `alerts.log` | a block from `** Alert <sec>.<id>:` to the blank line, within the record bounds (framed: {@link alertsLogBlock}) | the block's `YYYY Mon DD HH:MM:SS`, local in `ctx.timezone` |
  * | `syslog_output` (default format) | one line, `[<PRI>]Mmm dd HH:MM:SS host ossec: Alert Level: N; Rule: ...` | the syslog header's, local in `ctx.timezone`; `ctx.now` without one |
  * | JSON (`alerts.json`: OSSEC native, Wazuh, integratord) | one line | its own `timestamp` / `TimeStamp` |
  *
@@ -37,8 +35,9 @@ export const ossecParser: LogParser = {
   source: 'ossec',
   dataset: 'ossec',
   description: 'OSSEC/Wazuh alerts: alerts.log blocks, syslog_output lines, alerts.json (OSSEC and Wazuh)',
-  framer: () => startLineFramer(startsRecord, { dropBlank: true }),
+  framer: (bounds) => blockFramer([alertsLogBlock], { dropBlank: true, bounds }),
   startsRecord,
+  block: alertsLogBlock,
   detect: (record) => startsRecord(record) || looksJson(record) || isSyslogOutput(record, DETECT_CTX),
   parse(record, ctx): ParsedFields | ParseFailure {
     const alert = shape(record, ctx);

@@ -1,13 +1,12 @@
-import { startLineFramer } from '../framing.ts';
+import { blockFramer } from '../framing.ts';
 import type { LogParser, ParseContext, ParsedFields, ParseFailure } from '../types.ts';
+import { startsWevtutilRecord as startsRecord, wevtutilBlock } from './block.ts';
 import { winEventToEcs } from './ecs.ts';
 import type { WinEvent } from './event.ts';
 import { fromJson } from './json.ts';
 import { fromWinEvtLog, isWinEvtLog, WINEVTLOG } from './legacy.ts';
-import { fromWevtutil, WEVTUTIL_START } from './wevtutil.ts';
+import { fromWevtutil } from './wevtutil.ts';
 import { fromXml } from './xml.ts';
-
-const startsRecord = (line: string): boolean => line.startsWith('Event[') && WEVTUTIL_START.test(line);
 
 /** The first line of a record, without reading past it. */
 const firstLine = (record: string): string => {
@@ -32,7 +31,7 @@ function shape(record: string, ctx: ParseContext): WinEvent | ParseFailure {
  *
  * | format | record |
  * |---|---|
- * | `wevtutil qe Security /f:text` | multi-line, from `Event[N]:` (framed: {@link LogParser.framer}); `Date:` local in `ctx.timezone` |
+ * | `wevtutil qe Security /f:text` | multi-line, from `Event[N]:` to the next, within the record bounds (framed: {@link wevtutilBlock}); `Date:` local in `ctx.timezone` |
  * | Winlogbeat JSON | `{"@timestamp":...,"winlog":{"event_id":4625,"event_data":{"TargetUserName":...}}}` |
  * | NXLog JSON | `{"EventTime":"2026-11-22 09:49:32","EventID":4625,"TargetUserName":...}` (zoneless time: `ctx.timezone`) |
  * | Wazuh eventchannel JSON | `{"win":{"system":{"eventID":"4625",...},"eventdata":{"targetUserName":...}}}` |
@@ -45,8 +44,9 @@ export const windowsParser: LogParser = {
   source: 'windows',
   dataset: 'windows',
   description: 'Windows Security events 4624/4625: wevtutil text, Winlogbeat/NXLog/Wazuh JSON, XML, WinEvtLog lines',
-  framer: () => startLineFramer(startsRecord),
+  framer: (bounds) => blockFramer([wevtutilBlock], { bounds }),
   startsRecord,
+  block: wevtutilBlock,
   detect: (record) => {
     const text = record.trimStart();
     return startsRecord(firstLine(text)) || isJson(text) || isXml(text) || isWinEvtLog(text);

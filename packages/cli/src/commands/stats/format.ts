@@ -1,12 +1,15 @@
 /** Text tables and CSV for the statistics commands. */
+import { escapeControls } from '../../output.ts';
 
 /**
  * Columns separated by two spaces, the first row the header; columns named in `right` are
  * right-aligned (counts), the others left-aligned.
  */
 export function alignedTable(rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) =>
+  // attacker data (user names, actions) printed as is could split a row or move the cursor
+  const safe = rows.map((r) => r.map((cell) => escapeControls(cell)));
+  const widths = safe[0]?.map((_, c) => Math.max(...safe.map((r) => (r[c] ?? '').length))) ?? [];
+  return safe.map((r) =>
     r
       .map((cell, c) => (right.has(c) ? cell.padStart(widths[c] ?? 0) : c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0)))
       .join('  ')

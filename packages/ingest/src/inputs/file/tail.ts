@@ -29,7 +29,10 @@ export interface FileTailOptions {
   saveEveryMs?: number;
   /** A multi-line record still open after this long without new lines is complete (ms). Default 2000. */
   framerIdleMs?: number;
-  /** Reports rotation, truncation and read errors, one line each. */
+  /**
+   * Reports rotation, truncation and problems with a path (missing, a directory, unreadable), one line
+   * each: a problem is reported once when it appears, not at every poll it lasts.
+   */
   log?: (line: string) => void;
   /** Where lines read are counted (shared with the input's sink, for metrics). */
   counters?: IngestCounters;
@@ -55,6 +58,15 @@ interface OpenFile {
 }
 
 const CHUNK = 1024 * 1024;
+
+/** Why a followed path cannot be opened, as logged (once) while it lasts. */
+function openProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  // tail -F: a path that does not exist yet is followed when it appears (a log created at first write)
+  if (code === 'ENOENT') return 'warning: does not exist (yet): it is followed when it appears';
+  if (code === 'EACCES' || code === 'EPERM') return 'error: permission denied: retrying until it can be read';
+  return `error: cannot open: ${(err as Error).message}`;
+}
 
 /**
  * Follows files like `tail -F`: reads what is appended, and when the path is rotated (another inode
@@ -90,15 +102,28 @@ export class FileTailInput {
   async #follow(path: string): Promise<void> {
     let file: OpenFile | undefined;
     let lastSave = Date.now();
+    /** The problem last reported for this path, so a lasting one is one line, not one per poll. */
+    let reported: string | undefined;
+    const report = (problem: string) => {
+      if (problem !== reported) this.#o.log?.(`${this.#o.name}: ${path}: ${problem}`);
+      reported = problem;
+    };
     while (this.#running) {
       try {
-        file ??= await this.#open(path);
         if (file === undefined) {
-          await this.#sleep();
-          continue;
+          const opened = await this.#open(path);
+          if ('problem' in opened) {
+            report(opened.problem);
+            await this.#sleep();
+            continue;
+          }
+          file = opened;
+          if (reported !== undefined) this.#o.log?.(`${this.#o.name}: ${path}: readable now, following it`);
+          reported = undefined;
         }
         const read = await file.handle.read(this.#buffer, 0, CHUNK, file.position);
         if (read.bytesRead > 0) {
+          reported = undefined;
           await this.#consume(file, this.#buffer.subarray(0, read.bytesRead));
           continue;
         }
@@ -109,7 +134,7 @@ export class FileTailInput {
         }
         await this.#sleep();
       } catch (err) {
-        this.#o.log?.(`${this.#o.name}: ${path}: ${(err as Error).message}`);
+        report((err as Error).message);
         await this.#sleep();
       }
     }
@@ -119,14 +144,20 @@ export class FileTailInput {
     }
   }
 
-  async #open(path: string): Promise<OpenFile | undefined> {
+  /** Opens the path from its committed offset, or says why it cannot be read (then it is polled again). */
+  async #open(path: string): Promise<OpenFile | { problem: string }> {
     let handle: FileHandle;
     try {
       handle = await open(path, 'r');
-    } catch {
-      return undefined; // not there yet: keep polling
+    } catch (err) {
+      return { problem: openProblem(err) };
     }
     const info = await handle.stat();
+    if (info.isDirectory()) {
+      // open(2) succeeds on a directory and every read fails: refused here, once
+      await handle.close();
+      return { problem: 'error: is a directory, not a file: nothing is read from it (name the files to follow)' };
+    }
     const start = this.#o.offsets.resumeAt(path, info.ino, info.size);
     return this.#fresh(path, handle, info.ino, start);
   }

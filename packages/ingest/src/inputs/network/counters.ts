@@ -20,7 +20,7 @@ export interface ConnectionCounters extends StreamCounters {
   openConnections: number;
   /** Connections not being read right now because the target is busy with their records. */
   pausedConnections: number;
-  /** Connections refused because `maxConnections` were open. */
+  /** Connections refused: `maxConnections` were open, or TLS or the client certificate was not accepted. */
   refusedConnections: number;
 }
 

@@ -1,7 +1,7 @@
 import { newCounters, type IngestCounters } from '../../sink.ts';
 import type { RecordTarget } from '../file/tail.ts';
 import { newConnectionCounters, type ConnectionCounters } from './counters.ts';
-import { TcpRecordServer, type StreamDecoder } from './tcp-server.ts';
+import { TcpRecordServer, type StreamDecoder, type TlsServerSettings } from './tcp-server.ts';
 
 /** What every TCP input takes, whatever its framing. */
 export interface TcpInputOptions {
@@ -23,6 +23,12 @@ export interface TcpInputOptions {
   counters?: IngestCounters;
   /** Reports connection errors and refused connections, one line each. */
   log?: (line: string) => void;
+  /**
+   * Serve TLS: the stream inside is framed as over plain TCP (RFC 5425 for syslog). With a client
+   * auth mode other than `none`, a client whose certificate does not verify against `ca` is refused
+   * (`refusedConnections`, one log line) and nothing it sent is read. Absent: plain TCP.
+   */
+  tls?: TlsServerSettings;
 }
 
 /**
@@ -46,6 +52,7 @@ export class TcpInput {
       decoder: () => decoder(lines),
       ...(idleCheckMs === undefined ? {} : { idleCheckMs }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   }
 

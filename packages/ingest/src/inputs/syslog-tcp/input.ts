@@ -5,7 +5,8 @@ import { SyslogFrameDecoder } from './framing.ts';
 
 /**
  * Options of {@link SyslogTcpInput}: one record per syslog message. No parser option: RFC 6587
- * framing already delimits records (an octet-counted message keeps its newlines).
+ * framing already delimits records (an octet-counted message keeps its newlines). `tls` (see
+ * {@link TcpInputOptions}) makes it RFC 5425 syslog over TLS, the same framing inside the TLS stream.
  */
 export type SyslogTcpOptions = TcpInputOptions;
 
@@ -15,6 +16,9 @@ export type SyslogTcpOptions = TcpInputOptions;
  * is read only while its previous records are taken by the target: when Elasticsearch is slow, TCP
  * slows the senders instead of memory filling up. A connection closed mid-message still delivers the
  * part that arrived. Ids are random: syslog has no identity that a resend would repeat.
+ *
+ * With `tls`, this is RFC 5425 (syslog over TLS, rsyslog `gtls`, syslog-ng `tls()`): senders use
+ * octet counting there, which the decoder reads as it does over plain TCP.
  */
 export class SyslogTcpInput extends TcpInput {
   constructor(options: SyslogTcpOptions) {
