@@ -8,7 +8,7 @@
 // they are byte for byte what setupUsers sends. Files are replaced atomically and restored after.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { errors, type Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -20,7 +20,8 @@ const env = serviceEnv(repoRoot());
 const prefix = uniquePrefix('security');
 /** A second prefix that starts with the first one: its indices must stay out of the first's roles. */
 const longer = `${prefix}-x`;
-const configDir = join(repoRoot(), '.services', 'elasticsearch', 'config');
+/** The running node's config folder: scripts/services puts `config/` beside `logs/` (found by asking the node, so a checkout that found the services already running edits theirs). */
+let configDir = join(repoRoot(), '.services', 'elasticsearch', 'config');
 const FILES = ['roles.yml', 'users', 'users_roles'] as const;
 const day = '2026.12.02';
 const now = '2026-12-02T10:00:00.000Z';
@@ -86,10 +87,13 @@ async function indexDoc(client: Client, index: string): Promise<number> {
 }
 
 beforeAll(async () => {
+  admin = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
+  const nodes = (await admin.nodes.info({ metric: 'settings', filter_path: 'nodes.*.settings.path.logs' })) as { nodes?: Record<string, { settings?: { path?: { logs?: string } } }> };
+  const logs = Object.values(nodes.nodes ?? {})[0]?.settings?.path?.logs;
+  if (logs !== undefined) configDir = join(dirname(logs), 'config');
   if (!existsSync(join(configDir, 'users'))) {
     throw new Error(`no file realm at ${configDir}: start the test services with scripts/services (this test loads the roles there)`);
   }
-  admin = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
   await setupIndices(admin, prefix);
   // an event of this prefix and of the longer one, written as the superuser
   await admin.index({ index: `${prefix}-auth-${day}`, id: 'seed', document: { '@timestamp': now, message: 'seed' }, refresh: true });
