@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { VigilError, type ErrorCode } from '@vigil/core';
+import { escapeControlCharacters, VigilError, type ErrorCode } from '@vigil/core';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can read it. */
 export interface Output {
@@ -10,24 +10,15 @@ export interface Output {
 // What the CLI prints is full of attacker data (user names, hosts, history errors, log lines): this is
 // the one place that keeps it from reaching the terminal as control characters.
 
-/** C0 controls, DEL, C1 controls (U+009B is a one-byte CSI on some terminals), U+2028 and U+2029. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /**
- * The same without the layout of the CLI's own output: newline and tab (help, `--json`), and a carriage
- * return that ends a line (CSV records end with CRLF). A carriage return inside a line, which would
- * let data overwrite what the line showed before it, is still escaped.
+ * Control characters without the layout of the CLI's own output: newline and tab (help, `--json`),
+ * and a carriage return that ends a line (CSV records end with CRLF). A carriage return inside a line,
+ * which would let data overwrite what the line showed before it, is still escaped.
  */
 const CONTROL_BUT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]|\r(?!\n|$)/g;
 
-const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * One control character written visibly: `\n`, `\r`, `\t`, else `\u001b`. Every form is also a JSON
- * string escape, so `--json` output stays valid JSON meaning the same value after escaping.
- */
-function visible(char: string): string {
-  return NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
+// Escapes are written in the `json` form (`\u001b`): also JSON string escapes, so `--json` output
+// stays valid JSON meaning the same value after escaping.
 
 /**
  * A data value made safe for one cell or one line of terminal output: every control character,
@@ -35,7 +26,7 @@ function visible(char: string): string {
  * drive the terminal. Printable text is left as it is.
  */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROL, visible);
+  return escapeControlCharacters(text, 'json');
 }
 
 /**
@@ -44,7 +35,7 @@ export function escapeControls(text: string): string {
  * {@link escapeControls}, applied by {@link consoleOutput} to everything it prints.
  */
 export function escapeTerminal(text: string): string {
-  return text.replace(CONTROL_BUT_LAYOUT, visible);
+  return escapeControlCharacters(text, 'json', CONTROL_BUT_LAYOUT);
 }
 
 /**

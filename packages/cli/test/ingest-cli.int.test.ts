@@ -1,10 +1,10 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createElasticsearchClient } from '@vigil/store';
 import { dropPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
-import { spawnIngest } from './spawn-ingest.ts';
 
 const root = repoRoot();
 const env = serviceEnv(root);
@@ -17,7 +17,21 @@ afterAll(async () => {
   await client.close();
 });
 
-const runIngest = (args: string[]) => spawnIngest(dir, prefix, args);
+function runIngest(args: string[]) {
+  const child = spawn(process.execPath, [join(root, 'packages', 'cli', 'bin', 'vigil.js'), 'ingest', ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL, VIGIL_INDEX_PREFIX: prefix },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
 
 async function eventCount(): Promise<number> {
   await client.indices.refresh({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true });

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createElasticsearchClient, eventIndices } from '@vigil/store';
-import { dropPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
-import { spawnIngest } from './spawn-ingest.ts';
+import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
@@ -21,7 +20,7 @@ afterAll(async () => {
   await client.close();
 });
 
-const ingest = (prefix: string, args: string[]) => spawnIngest(dir, prefix, args).done;
+const ingest = (prefix: string, args: string[]) => runVigil(['ingest', ...args], { cwd: dir, prefix });
 
 async function count(prefix: string): Promise<number> {
   await client.indices.refresh({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true });

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createElasticsearchClient, eventIndices } from '@vigil/store';
-import { dropPrefix, repoRoot, serviceEnv, uniquePrefix } from '@vigil/testkit';
-import { spawnIngest } from './spawn-ingest.ts';
+import { dropPrefix, repoRoot, runVigil, serviceEnv, uniquePrefix } from '@vigil/testkit';
 
 const root = repoRoot();
 const env = serviceEnv(root);
@@ -19,7 +18,7 @@ afterAll(async () => {
   await client.close();
 });
 
-const ingest = (args: string[]) => spawnIngest(dir, prefix, args).done;
+const ingest = (args: string[]) => runVigil(['ingest', ...args], { cwd: dir, prefix });
 
 /** A search as `vigil watch run` makes it: no refresh of its own, no retry. */
 async function searchableNow(): Promise<number> {

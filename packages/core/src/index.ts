@@ -3,6 +3,7 @@ export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { parseLocated, loadValidated, locateIssues, formatPath, type LocatedDocument } from './yaml.ts';
 export { loadConfig, configFileSchema, indexPrefixSchema, CONFIG_ENV, type VigilConfig, type LoadConfigOptions } from './config.ts';
 export { redactUrl } from './redact.ts';
+export { escapeControlCharacters, type ControlEscapeForm } from './control-chars.ts';
 export type { EcsEvent, EcsGroup, EcsUser, Endpoint } from './event.ts';
 export * from './watch/index.ts';
 export { compileKql, parseKql, KqlSyntaxError, type QueryDsl, type KqlNode } from './kql/index.ts';

@@ -1,20 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock, VigilValidationError } from '@vigil/core';
+import { ManualClock } from '@vigil/core';
 import { parserFor } from '@vigil/parsers';
 import { HOST_OS_TYPES, parseInputConfig } from '../src/config.ts';
+import { problemsOf } from './support/config.ts';
 import { buildEvent } from '../src/sink.ts';
 
 const SSHD = 'Nov 22 09:49:32 web1 sshd[1234]: Failed password for root from 203.0.113.7 port 51514 ssh2';
-
-function problemsOf(file: string, text: string): string[] {
-  try {
-    parseInputConfig(file, text);
-  } catch (err) {
-    if (err instanceof VigilValidationError) return err.problems.map((p) => p.toString());
-    throw err;
-  }
-  throw new Error('expected a validation error');
-}
 
 describe('ingest input host_os', () => {
   it('accepts every ECS os.type value', () => {

@@ -5,25 +5,16 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock, VigilError, VigilValidationError } from '@vigil/core';
+import { systemClock, VigilError } from '@vigil/core';
 import { parserFor } from '@vigil/parsers';
 import { parseInputConfig } from '../src/config.ts';
+import { problemsOf } from './support/config.ts';
 import { createInput, type InputDeps } from '../src/inputs/registry.ts';
 import { OffsetStore } from '../src/offsets.ts';
 import { newCounters } from '../src/sink.ts';
 import { GatedTarget } from './support/streams.ts';
 
 const TCP_TYPES = ['syslog_udp', 'syslog_tcp', 'tcp_lines'] as const;
-
-function problemsOf(file: string, text: string): string[] {
-  try {
-    parseInputConfig(file, text);
-  } catch (err) {
-    if (err instanceof VigilValidationError) return err.problems.map((p) => p.toString());
-    throw err;
-  }
-  throw new Error(`expected a validation error for ${text}`);
-}
 
 const definition = (type: string, listen: string) => `type: ${type}\nparser: syslog\nlisten: ${JSON.stringify(listen)}\n`;
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { systemClock, VigilError, VigilValidationError } from '@vigil/core';
 import { parserFor } from '@vigil/parsers';
 import { freePort } from '@vigil/testkit';
@@ -116,16 +116,21 @@ interface ClientOptions {
   key?: string;
 }
 
+/** Connection options of a client that trusts the test CA, with the client certificate given (if any). */
+function connectOptions(port: number, client: ClientOptions): ConnectionOptions {
+  return {
+    host: '127.0.0.1',
+    port,
+    ca: pem(pki.caCert),
+    ...(client.cert === undefined ? {} : { cert: pem(client.cert) }),
+    ...(client.key === undefined ? {} : { key: pem(client.key) }),
+  };
+}
+
 /** A TLS client that trusts the test CA and checks the server's name (127.0.0.1 is in its SAN). */
 function tlsConnect(port: number, client: ClientOptions = {}): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
-    const socket = connectTls({
-      host: '127.0.0.1',
-      port,
-      ca: pem(pki.caCert),
-      ...(client.cert === undefined ? {} : { cert: pem(client.cert) }),
-      ...(client.key === undefined ? {} : { key: pem(client.key) }),
-    });
+    const socket = connectTls(connectOptions(port, client));
     socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy(new Error('no TLS handshake: is the input serving TLS?')));
     socket.once('secureConnect', () => {
       socket.setTimeout(0);
@@ -152,13 +157,7 @@ async function sendTls(port: number, client: ClientOptions, ...parts: string[]):
  */
 function sendRefused(port: number, client: ClientOptions, text: string): Promise<void> {
   return new Promise((resolve) => {
-    const socket = connectTls({
-      host: '127.0.0.1',
-      port,
-      ca: pem(pki.caCert),
-      ...(client.cert === undefined ? {} : { cert: pem(client.cert) }),
-      ...(client.key === undefined ? {} : { key: pem(client.key) }),
-    });
+    const socket = connectTls(connectOptions(port, client));
     socket.on('error', () => {});
     socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
     socket.once('secureConnect', () => socket.write(text, () => {}));
