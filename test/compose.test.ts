@@ -156,6 +156,16 @@ function envText(values: Record<string, string>): string {
 describe('docker-compose.yml is valid for a compose client', () => {
   const withPassword = envFile('with-password.env', envText(REQUIRED));
 
+  it('passes `config -q` with the .env scripts/start writes on a first start (every required password generated)', () => {
+    const env = join(scratch, 'first-start.env');
+    const made = spawnSync('bash', ['-c', 'source scripts/lib/common.sh && write_compose_env "$1"', 'bash', env], { cwd: root, encoding: 'utf8' });
+    expect(outcome(made)).toEqual({ exit: 0, output: '' });
+    const values = new Map(readFileSync(env, 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    for (const name of Object.keys(REQUIRED)) expect({ name, value: values.get(name) }).toEqual({ name, value: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    expect(values.get('KIBANA_SYSTEM_PASSWORD')).toBe('');
+    expect(outcome(composeConfig(composePath, env))).toEqual({ exit: 0, output: expect.any(String) });
+  });
+
   it('has a compose client to check it with', () => {
     expect(requireClient().version).not.toBe('');
   });

