@@ -1,4 +1,4 @@
-import { VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core/errors';
 import { MAX_RECORD_BYTES } from './record.ts';
 import type { BlockFormat, Line, LogRecord, RecordBounds, RecordFramer } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core/errors';
 import type { LogParser } from './types.ts';
 import { autoParser } from './auto/index.ts';
 import { syslogParser } from './syslog/index.ts';

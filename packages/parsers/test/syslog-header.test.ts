@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { toEvent, MAX_RECORD_BYTES } from '../src/record.ts';
-import { isoWithFraction } from '../src/time.ts';
+import { inferYear, isoWithFraction } from '../src/time.ts';
 import { syslogParser } from '../src/syslog/index.ts';
 import { ctx, failureOf, parse, vigil } from './syslog-helpers.ts';
 
@@ -120,6 +120,22 @@ describe('syslog timestamps', () => {
     expect(parse(line, { timezone: 'Asia/Tokyo', now: ctx.now })['@timestamp']).toBe('2025-12-31T14:00:00.000Z');
     expect(parse(line, { timezone: 'UTC', now: new Date('2027-01-02T00:00:00Z') })['@timestamp']).toBe('2026-12-31T23:00:00.000Z');
     expect(parse(line)['@timestamp']).toBe('2025-12-31T23:00:00.000Z');
+  });
+
+  it('infers the year as inferYear does while "now" moves across the turn and the year end', () => {
+    // the parser remembers a year per month/day with the span of "now" it holds for: walk "now" in
+    // hourly steps across both edges of that span and compare each answer with inferYear itself
+    const days: [number, number][] = [[1, 1], [12, 31], [1, 2], [2, 29], [3, 1]];
+    for (let now = Date.UTC(2026, 11, 29); now <= Date.UTC(2027, 0, 4); now += 3_600_000) {
+      const context = { timezone: 'UTC', now: new Date(now) };
+      for (const [month, day] of days) {
+        const line = `${['', 'Jan', 'Feb', 'Mar', '', '', '', '', '', '', '', '', 'Dec'][month]} ${day} 06:00:00 h p: m`;
+        let year = inferYear(month, day, context.now);
+        if (month === 2 && day === 29) while (new Date(Date.UTC(year, 1, 29)).getUTCMonth() !== 1) year -= 1;
+        const expected = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T06:00:00.000Z`;
+        expect([new Date(now).toISOString(), line, parse(line, context)['@timestamp']]).toEqual([new Date(now).toISOString(), line, expected]);
+      }
+    }
   });
 
   it.each(['', '1', '12', '123', '1234', '12345', '123456'])('writes fraction "%s" as isoWithFraction does', (fraction) => {

@@ -46,32 +46,41 @@ export function isSshdProgram(program: string): boolean {
 export function decodeSshd(program: string, message: string): AuthFields {
   if (program === 'sshd(pam_unix)') return decodePam(program, message) ?? { event: { dataset: 'auth' } };
   const { text, preauth } = normalize(message);
-  if (text.startsWith('pam_') || isPamSummary(text)) return decodePam(program, text) ?? { event: { dataset: 'auth' } };
+  if (mayBePam(text)) return decodePam(program, text) ?? { event: { dataset: 'auth' } };
   const match = classify(text, preauth);
   return match === undefined ? { event: { dataset: 'auth' } } : toFields(match, 'sshd');
 }
 
+/** `pam_...` or libpam's `PAM <n> more ...` summary; the first character rules out nearly every sshd line. */
+function mayBePam(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c === 112 /* p */ && text.startsWith('pam_')) || (c === 80 /* P */ && isPamSummary(text));
+}
+
 /**
  * Drops what does not change the meaning: trailing blanks, a ` [preauth]` tail (remembered), an
- * `error: `/`fatal: ` level and a Solaris `[ID 800047 auth.info] ` message id.
+ * `error: `/`fatal: ` level and a Solaris `[ID 800047 auth.info] ` message id. Each is tested by its
+ * first character before its text: most lines have none of them.
  */
 function normalize(message: string): { text: string; preauth: boolean } {
   let end = trimmedEnd(message);
   let preauth = false;
-  if (message.startsWith(' [preauth]', end - 10)) {
+  if (message.charCodeAt(end - 1) === 93 /* ] */ && message.startsWith(' [preauth]', end - 10)) {
     preauth = true;
     end = trimmedEnd(message, end - 10);
   }
   let start = 0;
   for (;;) {
-    if (message.startsWith('error: ', start) || message.startsWith('fatal: ', start)) start += 7;
-    else if (message.startsWith('[ID ', start)) {
+    const c = message.charCodeAt(start);
+    if ((c === 101 /* e */ && message.startsWith('error: ', start)) || (c === 102 /* f */ && message.startsWith('fatal: ', start))) start += 7;
+    else if (c === 91 /* [ */ && message.startsWith('[ID ', start)) {
       const close = message.indexOf('] ', start);
       if (close === -1 || close - start > 40) break;
       start = close + 2;
     } else break;
   }
-  return { text: start >= end ? '' : message.slice(start, end), preauth };
+  if (start >= end) return { text: '', preauth };
+  return { text: start === 0 && end === message.length ? message : message.slice(start, end), preauth };
 }
 
 function trimmedEnd(s: string, end: number = s.length): number {

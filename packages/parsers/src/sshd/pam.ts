@@ -51,11 +51,12 @@ function pamOrigin(program: string, message: string): PamOrigin | undefined {
     if (open === -1 || open > 40) return undefined;
     const close = message.indexOf('): ', open);
     if (close === -1 || close - open > 64) return undefined;
-    const inside = message.slice(open + 1, close);
-    const colon = inside.indexOf(':');
-    return colon === -1
-      ? { module: message.slice(0, open), service: inside, at: close + 3 }
-      : { module: message.slice(0, open), service: inside.slice(0, colon), pamType: inside.slice(colon + 1), at: close + 3 };
+    // `(service:type)` read in place, no slice of the parenthesis first; a `:` always follows at close + 1,
+    // so `colon >= close` means the parenthesis has none
+    const colon = message.indexOf(':', open + 1);
+    return colon >= close
+      ? { module: message.slice(0, open), service: message.slice(open + 1, close), at: close + 3 }
+      : { module: message.slice(0, open), service: message.slice(open + 1, colon), pamType: message.slice(colon + 1, close), at: close + 3 };
   }
   if (!isPamTag(program)) return undefined;
   const open = program.indexOf('(pam_');
@@ -63,13 +64,27 @@ function pamOrigin(program: string, message: string): PamOrigin | undefined {
 }
 
 function classifyPam(m: string, at: number, d: AuthDetails): AuthMatch | undefined {
-  if (m.startsWith('authentication failure; ', at)) return authFailure(m, at + 24, d);
-  if (m.startsWith('check pass; user unknown', at)) return { action: 'pam_user_unknown', category: 'authentication', type: ['info'], outcome: 'failure', details: d };
-  if (m.startsWith('session opened for user ', at)) return sessionOpened(m, at + 24, d);
-  if (m.startsWith('password changed for ', at)) return passwordChanged(m.slice(at + 21).trim(), d);
-  if (m.startsWith('session closed for user ', at)) {
-    return { action: 'session_closed', category: 'session', type: ['end'], user: stripUid(m.slice(at + 24).trim()), details: d };
+  // the first character picks the candidate: a miss costs one comparison, not five heads
+  switch (m.charCodeAt(at)) {
+    case 97: // a
+      return m.startsWith('authentication failure; ', at) ? authFailure(m, at + 24, d) : undefined;
+    case 99: // c
+      return m.startsWith('check pass; user unknown', at) ? { action: 'pam_user_unknown', category: 'authentication', type: ['info'], outcome: 'failure', details: d } : undefined;
+    case 115: // s
+      if (m.startsWith('session opened for user ', at)) return sessionOpened(m, at + 24, d);
+      if (m.startsWith('session closed for user ', at)) {
+        return { action: 'session_closed', category: 'session', type: ['end'], user: stripUid(m.slice(at + 24).trim()), details: d };
+      }
+      return undefined;
+    case 112: // p
+      return m.startsWith('password changed for ', at) ? passwordChanged(m.slice(at + 21).trim(), d) : undefined;
+    default:
+      return moreFailures(m, at, d);
   }
+}
+
+/** `<n> more authentication failures; ...`: libpam's summary when a handle with failures ends. */
+function moreFailures(m: string, at: number, d: AuthDetails): AuthMatch | undefined {
   let k = at;
   while (k < m.length && k - at < 4 && m.charCodeAt(k) >= 48 && m.charCodeAt(k) <= 57) k++;
   const summary = m.startsWith(' more authentication failures; ', k) ? 31 : m.startsWith(' more authentication failure; ', k) ? 30 : 0;

@@ -51,8 +51,10 @@
  * ## Cost
  *
  * Hand-written scanning (`charCodeAt`, `indexOf`, `startsWith`); the only regexes are anchored and
- * linear (Proxmox header, a digits check). The UTC conversion of a second is cached per header form,
- * so consecutive lines of the same second do no date arithmetic.
+ * linear (Proxmox header, a digits check). The UTC conversion of a second is cached (RFC 3164: the
+ * last 256 seconds seen, keyed with the inferred year so that a `ctx.now` that moves with every record
+ * keeps them; RFC 3339: the last one), so lines of a recent second do no date arithmetic. Headers
+ * share one object shape (`newHeader`), so the code reading them stays monomorphic.
  *
  * @packageDocumentation
  */

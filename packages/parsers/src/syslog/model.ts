@@ -29,7 +29,10 @@ export interface PveExtras {
   chain: string;
 }
 
-/** A parsed syslog header: everything but the message's meaning. */
+/**
+ * A parsed syslog header: everything but the message's meaning. Built by `newHeader` (tag.ts) with
+ * every optional field present (as `undefined` when absent), so that all headers share one shape.
+ */
 export interface SyslogHeader extends HostAndTag {
   timestamp: string;
   /** True when the line had no timestamp (`timestamp` is then `ctx.now`). */

@@ -3,6 +3,7 @@
  * `VMID LOGLEVEL CHAIN DD/Mon/YYYY:HH:MM:SS ±HHMM <prefix: >IN=... SRC=...`.
  */
 import type { SyslogHeader } from './model.ts';
+import { newHeader } from './tag.ts';
 import { clfTimestamp, monthAt } from './timestamp.ts';
 
 // Anchored, no nested quantifiers: each group is a run of one character class followed by a literal.
@@ -25,12 +26,8 @@ export function readPve(line: string): SyslogHeader | undefined {
   const month = monthAt(mon as string, 0);
   const iso = month === 0 ? undefined : clfTimestamp(Number(day), month, Number(year), Number(h), Number(mi), Number(s), offset);
   if (iso === undefined) return undefined;
-  return {
-    timestamp: iso,
-    timestampMissing: false,
-    program: 'pve-firewall',
-    message: line.slice((all as string).length),
-    messageAt: (all as string).length,
-    pve: { vmid: Number(vmid), log_level: Number(level), chain: chain as string },
-  };
+  const header = newHeader(iso, false, line.slice((all as string).length), (all as string).length);
+  header.program = 'pve-firewall';
+  header.pve = { vmid: Number(vmid), log_level: Number(level), chain: chain as string };
+  return header;
 }

@@ -4,6 +4,7 @@
  */
 import type { ParseContext, ParseFailure } from '../types.ts';
 import type { Rfc5424Extras, SyslogHeader } from './model.ts';
+import { newHeader } from './tag.ts';
 import { nowIso, readIsoTimestamp } from './timestamp.ts';
 
 const SPACE = 32;
@@ -48,7 +49,9 @@ export function readRfc5424(line: string, pos: number, pri: number, ctx: ParseCo
   }
   if (p < line.length && line.charCodeAt(p) !== SPACE) return { failure: 'invalid RFC 5424 STRUCTURED-DATA (no space before MSG)' };
   const at = messageStart(line, p);
-  const header: SyslogHeader = { timestamp, timestampMissing, message: line.slice(at), messageAt: at, pri, rfc5424: extras };
+  const header = newHeader(timestamp, timestampMissing, line.slice(at), at);
+  header.pri = pri;
+  header.rfc5424 = extras;
   if (hostname !== '-') header.hostname = hostname;
   if (app !== '-') header.program = app;
   if (/^\d{1,10}$/.test(procid)) header.pid = Number(procid);

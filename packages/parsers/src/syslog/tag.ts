@@ -11,10 +11,21 @@ const MAX_TAG = 64;
 
 interface Tag {
   program: string;
-  pid?: number;
+  /** -1: none. */
+  pid: number;
   /** Index where the message starts. */
   next: number;
-  text: string;
+  /** End of the tag as written (`[sshd]:`, `DENY:`): sliced only for a tag without a pid, the one case that keeps it. */
+  textStart: number;
+  textEnd: number;
+}
+
+/**
+ * A header with every field present from the start: one object shape for all header forms, so the
+ * code reading headers stays monomorphic.
+ */
+export function newHeader(timestamp: string, timestampMissing: boolean, message: string, messageAt: number): SyslogHeader {
+  return { timestamp, timestampMissing, hostname: undefined, program: undefined, pid: undefined, tagText: undefined, message, messageAt, pri: undefined, rfc5424: undefined, pve: undefined };
 }
 
 /**
@@ -23,26 +34,23 @@ interface Tag {
  */
 export function readHostAndTag(s: string, i: number, timestamp: string, timestampMissing: boolean): SyslogHeader {
   while (s.charCodeAt(i) === SPACE) i++;
-  const hostless = mayBeTag(s, i) ? (readTag(s, i) ?? readBracketTag(s, i)) : undefined;
-  if (hostless !== undefined) return withTag({ timestamp, timestampMissing, message: '', messageAt: 0 }, hostless, s);
   let sp = s.indexOf(' ', i);
   if (sp === -1) sp = s.length;
-  const hostname = s.slice(i, sp);
+  const hostless = mayBeTag(s, i, sp) ? (readTag(s, i) ?? readBracketTag(s, i)) : undefined;
+  if (hostless !== undefined) return withTag(newHeader(timestamp, timestampMissing, '', 0), hostless, s);
   let j = sp;
   while (s.charCodeAt(j) === SPACE) j++;
-  const out: SyslogHeader = { timestamp, timestampMissing, message: '', messageAt: j };
-  if (hostname !== '') out.hostname = hostname;
+  const out = newHeader(timestamp, timestampMissing, '', j);
+  if (sp > i) out.hostname = s.slice(i, sp);
   const tag = readTag(s, j);
   if (tag !== undefined) return withTag(out, tag, s);
   out.message = s.slice(j);
   return out;
 }
 
-/** Cheap pre-check: a first token that ends with `:` or `]`, or starts with `[`, may be a tag. */
-function mayBeTag(s: string, i: number): boolean {
+/** Cheap pre-check: a first token (`s[i, sp)`) that ends with `:` or `]`, or starts with `[`, may be a tag. */
+function mayBeTag(s: string, i: number, sp: number): boolean {
   if (s.charCodeAt(i) === 91) return true;
-  let sp = s.indexOf(' ', i);
-  if (sp === -1) sp = s.length;
   const last = s.charCodeAt(sp - 1);
   return last === 58 || last === 93;
 }
@@ -51,8 +59,8 @@ function withTag(out: SyslogHeader, tag: Tag, s: string): SyslogHeader {
   out.program = tag.program;
   out.message = s.slice(tag.next);
   out.messageAt = tag.next;
-  if (tag.pid !== undefined) out.pid = tag.pid;
-  else out.tagText = tag.text;
+  if (tag.pid !== -1) out.pid = tag.pid;
+  else out.tagText = s.slice(tag.textStart, tag.textEnd);
   return out;
 }
 
@@ -72,7 +80,7 @@ export function readTag(s: string, i: number): Tag | undefined {
   const c = s.charCodeAt(j);
   if (c === 58 /* : */) {
     if (!endsToken(s, j + 1)) return undefined;
-    return { program: s.slice(i, j), next: skipOne(s, j + 1), text: s.slice(i, j + 1) };
+    return { program: s.slice(i, j), pid: -1, next: skipOne(s, j + 1), textStart: i, textEnd: j + 1 };
   }
   if (c !== 91 /* [ */) return undefined;
   let k = j + 1;
@@ -87,7 +95,7 @@ export function readTag(s: string, i: number): Tag | undefined {
   k += 1;
   if (s.charCodeAt(k) === 58) k += 1;
   if (!endsToken(s, k)) return undefined;
-  return { program: s.slice(i, j), pid, next: skipOne(s, k), text: s.slice(i, k) };
+  return { program: s.slice(i, j), pid, next: skipOne(s, k), textStart: i, textEnd: k };
 }
 
 /** `[sshd]:` or `[sshd]` where a host would be (an old BSD form fail2ban still tests). */
@@ -99,7 +107,7 @@ function readBracketTag(s: string, i: number): Tag | undefined {
   let k = j + 1;
   if (s.charCodeAt(k) === 58) k += 1;
   if (!endsToken(s, k)) return undefined;
-  return { program: s.slice(i + 1, j), next: skipOne(s, k), text: s.slice(i, k) };
+  return { program: s.slice(i + 1, j), pid: -1, next: skipOne(s, k), textStart: i, textEnd: k };
 }
 
 function isNameChar(c: number): boolean {

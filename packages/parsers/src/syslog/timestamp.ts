@@ -1,7 +1,8 @@
 /**
  * Syslog timestamps, scanned by hand. Converting a wall-clock second to UTC (year inference, zone
- * offset, ISO text) is the expensive part, and consecutive lines share the second: each format keeps
- * the last conversion and reuses it while the second, the zone and `ctx.now` stay the same.
+ * offset, ISO text) is the expensive part, and consecutive lines share the second: RFC 3164 keeps the
+ * recent conversions in a small table, RFC 3339 the last one, reused while the zone and `ctx.now`
+ * stay the same.
  */
 import type { ParseContext } from '../types.ts';
 import { inferYear, zonedToEpochMs } from '../time.ts';
@@ -123,8 +124,45 @@ export function nowIso(ctx: ParseContext): string {
 
 // ---- RFC 3164: `Nov 22 09:49:32`, `Nov  2 09:49:32`, `Nov 2 09:49:32`, optional `.fraction` -------
 
-/** The last second converted: `base` is `YYYY-MM-DDTHH:MM:SS`, `whole` the `@timestamp` without a fraction. */
-const bsdCache = { key: -1, tz: '', now: Number.NaN, base: '', whole: '' };
+/**
+ * Recently converted seconds, direct-mapped by the second's key (consecutive seconds take consecutive
+ * slots). One entry would do for a single chronological file; a relay merging several hosts, or a log
+ * whose lines arrive slightly out of order, alternates between a few seconds, and a miss costs zone
+ * conversion and two strings. The key holds the inferred year, so the table stays valid while
+ * `ctx.now` moves (the ingest loop passes a new `now` for every record); a change of `ctx.timezone`
+ * empties it.
+ */
+const BSD_SLOTS = 256;
+/** The slot's month, day and time of day as one number (see {@link bsdSlot}); -1: empty. */
+const bsdKeys = new Int32Array(BSD_SLOTS).fill(-1);
+/** The slot's year (the key leaves it out to stay a small integer). */
+const bsdYears = new Int32Array(BSD_SLOTS);
+/** `YYYY-MM-DDTHH:MM:SS` (UTC) of the slot's second. */
+const bsdBases: string[] = new Array<string>(BSD_SLOTS).fill('');
+/** The slot's `@timestamp` without a fraction: its base and `.000Z`. */
+const bsdWholes: string[] = new Array<string>(BSD_SLOTS).fill('');
+let bsdZone = '';
+
+/** Index of the converted second's slot, or -1 when there is no such date (or the zone is unknown). */
+function bsdSlot(month: number, day: number, h: number, mi: number, sec: number, ctx: ParseContext): number {
+  if (ctx.timezone !== bsdZone) {
+    bsdKeys.fill(-1);
+    bsdZone = ctx.timezone;
+  }
+  let year = yearOf(month, day, ctx.now);
+  if (month === 2 && day === 29) while (!isLeap(year)) year -= 1; // the last Feb 29 before now
+  const key = ((((month * 32 + day) * 24 + h) * 60 + mi) * 61) + sec;
+  const slot = key & (BSD_SLOTS - 1);
+  if (bsdKeys[slot] === key && bsdYears[slot] === year) return slot;
+  if (!validDate(year, month, day)) return -1;
+  const base = sec < 60 && isUtc(ctx.timezone) ? fieldsIso(year, month, day, h, mi, sec) : convert(year, month, day, h, mi, sec, Number.NaN, ctx.timezone);
+  if (base === undefined) return -1;
+  bsdKeys[slot] = key;
+  bsdYears[slot] = year;
+  bsdBases[slot] = base;
+  bsdWholes[slot] = `${base}.000Z`;
+  return slot;
+}
 
 /**
  * An RFC 3164 timestamp at `i`: undefined when the text does not start like one, a failure when it
@@ -158,40 +196,40 @@ export function readBsdTimestamp(s: string, i: number, ctx: ParseContext): Times
     fracEnd = fractionEnd(s, fracStart);
     p = fracEnd;
   }
-  const base = bsdBase(month, day, h, mi, sec, ctx);
-  if (base === undefined) return { failure: `invalid RFC 3164 timestamp "${s.slice(i, p)}" (no such date, or unknown timezone ${ctx.timezone})` };
-  // whole seconds (the common case) reuse the text the cache already holds
-  return { iso: fracStart === fracEnd ? bsdCache.whole : `${base}${fractionText(s, fracStart, fracEnd)}Z`, end: p };
+  const slot = bsdSlot(month, day, h, mi, sec, ctx);
+  if (slot === -1) return { failure: `invalid RFC 3164 timestamp "${s.slice(i, p)}" (no such date, or unknown timezone ${ctx.timezone})` };
+  // whole seconds (the common case) reuse the text the table already holds
+  return { iso: fracStart === fracEnd ? (bsdWholes[slot] as string) : `${bsdBases[slot] as string}${fractionText(s, fracStart, fracEnd)}Z`, end: p };
 }
 
-function bsdBase(month: number, day: number, h: number, mi: number, sec: number, ctx: ParseContext): string | undefined {
-  const key = ((((month * 32 + day) * 24 + h) * 60 + mi) * 61) + sec;
-  const now = ctx.now.getTime();
-  if (key === bsdCache.key && now === bsdCache.now && ctx.timezone === bsdCache.tz) return bsdCache.base;
-  let year = yearOf(month, day, now, ctx.now);
-  if (month === 2 && day === 29) while (!isLeap(year)) year -= 1; // the last Feb 29 before now
-  if (!validDate(year, month, day)) return undefined;
-  const base = sec < 60 && isUtc(ctx.timezone) ? fieldsIso(year, month, day, h, mi, sec) : convert(year, month, day, h, mi, sec, Number.NaN, ctx.timezone);
-  if (base === undefined) return undefined;
-  bsdCache.key = key;
-  bsdCache.now = now;
-  bsdCache.tz = ctx.timezone;
-  bsdCache.base = base;
-  bsdCache.whole = `${base}.000Z`;
-  return base;
-}
+/**
+ * {@link inferYear} per month/day (index `month * 32 + day`), with the span of `now` (epoch ms,
+ * `[from, to)`) over which the answer holds; an empty span (the initial 0, 0) always asks again.
+ */
+const inferredYears = new Int32Array(13 * 32);
+const yearFrom = new Float64Array(13 * 32);
+const yearTo = new Float64Array(13 * 32);
 
-const yearCache = { monthDay: -1, now: Number.NaN, year: 0 };
-
-/** {@link inferYear}, remembered for the last month/day (a log has many lines per day). */
-function yearOf(month: number, day: number, nowMs: number, now: Date): number {
+/**
+ * {@link inferYear}, remembered per month/day while `now` stays where the answer holds: inside one
+ * UTC year, on one side of the moment the date stops being more than a day ahead. A log spans few
+ * days, so after its first line of a day this is two comparisons.
+ */
+function yearOf(month: number, day: number, now: Date): number {
   const monthDay = month * 32 + day;
-  if (monthDay !== yearCache.monthDay || nowMs !== yearCache.now) {
-    yearCache.monthDay = monthDay;
-    yearCache.now = nowMs;
-    yearCache.year = inferYear(month, day, now);
-  }
-  return yearCache.year;
+  const nowMs = now.getTime();
+  if (nowMs >= (yearFrom[monthDay] as number) && nowMs < (yearTo[monthDay] as number)) return inferredYears[monthDay] as number;
+  const year = inferYear(month, day, now);
+  const nowYear = now.getUTCFullYear();
+  if (!(nowYear >= 100 && nowYear <= 9999)) return year; // Date.UTC reads years 0..99 as 19xx: no span worked out
+  // inferYear: `year - 1` while now < turn, else `year`
+  const turn = Date.UTC(nowYear, month - 1, day) - 86_400_000;
+  const yearStart = Date.UTC(nowYear, 0, 1);
+  const nextYearStart = Date.UTC(nowYear + 1, 0, 1);
+  inferredYears[monthDay] = year;
+  yearFrom[monthDay] = nowMs < turn ? yearStart : Math.max(turn, yearStart);
+  yearTo[monthDay] = nowMs < turn ? Math.min(turn, nextYearStart) : nextYearStart;
+  return year;
 }
 
 /** UTC `YYYY-MM-DDTHH:MM:SS` of a wall-clock second: at a fixed offset (minutes), or in `timezone` when the offset is NaN. */
