@@ -22,6 +22,8 @@ function project(name: string, rootDir: string): NonNullable<Config['projects']>
     transform: swc,
     transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
     testEnvironment: 'node',
+    // scripts/build's default output: compiled copies of the packages, same names
+    modulePathIgnorePatterns: ['<rootDir>/dist/'],
   };
 }
 

@@ -74,6 +74,24 @@ ensure_test_tools() {
   fi
 }
 
+# bench:cli compares `vigil parse` with liblognorm's lognormalizer and reads CPU and peak memory from
+# GNU time: Debian's liblognorm-utils and time, installed when missing (root on Debian), else an error
+# that names them.
+ensure_bench_cli_tools() {
+  local missing=() tool
+  for tool in lognormalizer:liblognorm-utils /usr/bin/time:time; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+  done
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's ${missing[*]} (bench:cli)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || die "could not install ${missing[*]}, which bench:cli needs"
+  else
+    die "bench:cli needs ${missing[*]} (Debian packages): install them, or run as root on Debian"
+  fi
+}
+
 # Is anything accepting TCP connections on 127.0.0.1:$1?
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -1,5 +1,7 @@
+import { isAscii } from 'node:buffer';
 import { stat } from 'node:fs/promises';
-import { escapeControlCharacters, VigilError, type ErrorCode } from '@vigil/core';
+import { escapeControlCharacters } from '@vigil/core/control-chars';
+import { VigilError, type ErrorCode } from '@vigil/core/errors';
 
 /** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can read it. */
 export interface Output {
@@ -45,6 +47,64 @@ export function escapeTerminal(text: string): string {
  */
 export function jsonLine(value: unknown): string {
   return escapeControls(JSON.stringify(value) ?? 'null');
+}
+
+/**
+ * The control characters `JSON.stringify` leaves raw in its output: DEL, C1 and the Unicode line
+ * separators (C0, newline included, it escapes itself). Only these can occur in serialized JSON.
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+const DEL = 0x7f;
+const NEWLINE = 0x0a;
+
+/**
+ * JSON lines written straight into a growing byte buffer, to print many values with one write. The
+ * bytes are the same text as {@link jsonLine} of each value followed by a newline: JSON text holds no
+ * raw C0 character but the newlines between the lines, and the batch is almost always plain ASCII
+ * without DEL, which `take` sees at memory speed (`isAscii`, a byte search); only a batch that holds
+ * something else goes through the escaping pass. Encoding each line into the buffer as it comes costs
+ * a fraction of joining the lines into one string first (the join flattens and copies it twice).
+ */
+export class JsonLinesBuffer {
+  #bytes: Buffer;
+  #length = 0;
+
+  /** `capacity`: the first allocation, in bytes; the buffer doubles when a line does not fit. */
+  constructor(capacity = 1 << 20) {
+    this.#bytes = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Bytes held so far. */
+  get byteLength(): number {
+    return this.#length;
+  }
+
+  /** Appends `JSON.stringify(value)` and a newline. */
+  add(value: unknown): void {
+    const json = JSON.stringify(value) ?? 'null';
+    const room = json.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 code unit
+    if (this.#length + room > this.#bytes.length) this.#grow(room);
+    this.#length += this.#bytes.write(json, this.#length, 'utf8');
+    this.#bytes[this.#length++] = NEWLINE;
+  }
+
+  /**
+   * The lines as terminal-safe bytes, handed over: the buffer starts a new allocation, so the caller
+   * may keep them (a stream write that completes later) while more lines are added.
+   */
+  take(): Buffer {
+    const bytes = this.#bytes.subarray(0, this.#length);
+    this.#bytes = Buffer.allocUnsafe(this.#bytes.length);
+    this.#length = 0;
+    if (isAscii(bytes) && bytes.indexOf(DEL) === -1) return bytes;
+    return Buffer.from(escapeControlCharacters(bytes.toString('utf8'), 'json', RAW_IN_JSON), 'utf8');
+  }
+
+  #grow(room: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.#bytes.length * 2, this.#length + room));
+    this.#bytes.copy(next, 0, 0, this.#length);
+    this.#bytes = next;
+  }
 }
 
 export const consoleOutput: Output = {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type VigilConfig } from '@vigil/core';
+import type { VigilConfig } from '@vigil/core';
 import { asVigilError, errorLines, exitCodeOf, VERBOSE, type Output } from './output.ts';
 import type { IngestFilesOptions } from './commands/ingest.ts';
 import type { ParseOptions } from './commands/parse.ts';
@@ -26,19 +26,20 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: (s) => out.error(s.trimEnd()) })
     .exitOverride();
 
-  const config = (): VigilConfig => loadConfig({ file: program.opts<{ config?: string }>().config });
+  // loaded on first use: the configuration's schema (zod, yaml) is not needed by `vigil parse`
+  const config = async (): Promise<VigilConfig> => (await import('@vigil/core/config')).loadConfig({ file: program.opts<{ config?: string }>().config });
 
   program
     .command('doctor')
     .description('check Elasticsearch, Redis and SMTP, one line per check with the fix; exit 1 when one fails')
     .option('--json', 'print the checks as JSON')
-    .action(async (opts: { json?: boolean }) => setExitCode(await (await import('./commands/doctor.ts')).doctorCommand(config(), out, opts)));
+    .action(async (opts: { json?: boolean }) => setExitCode(await (await import('./commands/doctor.ts')).doctorCommand(await config(), out, opts)));
 
   program
     .command('setup')
     .description('install index templates and create system indices (idempotent); --users also creates the roles and users of each Vigil process')
     .option('--users', 'create or update the Elasticsearch roles and users of the prefix (run as the elastic superuser; passwords from VIGIL_ES_<ROLE>_PASSWORD, else generated and printed once)')
-    .action(async (opts: { users?: boolean }) => setExitCode(await (await import('./commands/setup.ts')).setupCommand(config(), out, { users: opts.users === true })));
+    .action(async (opts: { users?: boolean }) => setExitCode(await (await import('./commands/setup.ts')).setupCommand(await config(), out, { users: opts.users === true })));
 
   program
     .command('parse')
@@ -59,7 +60,7 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--dataset <name>', 'override the dataset of every event')
     .option('--state <dir>', 'where committed offsets are kept (default: $XDG_STATE_HOME/vigil)')
     .argument('<files...>', 'files to index')
-    .action(async (files: string[], opts: IngestFilesOptions) => setExitCode(await (await import('./commands/ingest.ts')).ingestFilesCommand(config(), files, opts, out)));
+    .action(async (files: string[], opts: IngestFilesOptions) => setExitCode(await (await import('./commands/ingest.ts')).ingestFilesCommand(await config(), files, opts, out)));
 
   ingest
     .command('serve')
@@ -67,7 +68,7 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .option('--dir <dir>', 'folder of input definitions', 'ingest')
     .option('--state <dir>', 'offsets and spill files (default: $XDG_STATE_HOME/vigil)')
     .option('--metrics <host:port>', 'metrics endpoint, or off', '127.0.0.1:9464')
-    .action(async (opts: IngestServeOptions) => setExitCode(await (await import('./commands/ingest-serve.ts')).ingestServeCommand(config(), opts, out)));
+    .action(async (opts: IngestServeOptions) => setExitCode(await (await import('./commands/ingest-serve.ts')).ingestServeCommand(await config(), opts, out)));
 
   // ── watch registry and alert state: commands/watch/register.ts ──
   const watch = program.command('watch').enablePositionalOptions().description('watch definitions in the registry, their runs and alerts');
@@ -87,12 +88,12 @@ export function buildProgram(out: Output, setExitCode: (code: number) => void): 
     .command('scheduler')
     .description('keep the BullMQ job schedulers equal to the enabled watches (at start, on changes, periodically) until stopped')
     .option('--interval <seconds>', 'seconds between safety-net reconciles', '30')
-    .action(async (opts: { interval: string }) => setExitCode(await (await import('./commands/scheduler.ts')).schedulerCommand(config(), opts, out)));
+    .action(async (opts: { interval: string }) => setExitCode(await (await import('./commands/scheduler.ts')).schedulerCommand(await config(), opts, out)));
   program
     .command('worker')
     .description('execute scheduled watch runs until stopped; start any number, on any hosts')
     .option('--concurrency <n>', 'runs of different watches at once in this process', '10')
-    .action(async (opts: { concurrency: string }) => setExitCode(await (await import('./commands/worker.ts')).workerCommand(config(), opts, out)));
+    .action(async (opts: { concurrency: string }) => setExitCode(await (await import('./commands/worker.ts')).workerCommand(await config(), opts, out)));
   // ── end scheduler and worker roles ──
 
   // ── responder on a protected host: commands/responder.ts ──

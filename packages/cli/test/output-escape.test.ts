@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { VigilError } from '@vigil/core';
-import { asVigilError, errorLines, escapeControls, escapeTerminal, exitCodeOf, jsonLine } from '../src/output.ts';
+import { asVigilError, errorLines, escapeControls, escapeTerminal, exitCodeOf, jsonLine, JsonLinesBuffer } from '../src/output.ts';
 import { takeVerbose } from '../src/program.ts';
 import { table } from '../src/commands/watch/format.ts';
 
@@ -31,6 +31,33 @@ describe('escaping of data on the terminal (output.ts)', () => {
     const line = jsonLine(value);
     expect(line).not.toMatch(RAW_CONTROL);
     expect(JSON.parse(line)).toEqual(value);
+  });
+
+  it('JsonLinesBuffer prints a batch of values as jsonLine prints each, on the ASCII fast path and off it', () => {
+    const values = [{ plain: 'sshd[42]: Failed password for root' }, { user: `a${EVERY_CONTROL}b` }, { host: 'josé∑' }, { del: 'x\u007fy' }, { sep: 'p\u2029q' }, 7, undefined];
+    const perValue = (vs: unknown[]) => vs.map((v) => `${jsonLine(v)}\n`).join('');
+    // a 16-byte start makes the buffer grow several times within the batch
+    const buffer = new JsonLinesBuffer(16);
+    for (const value of values) buffer.add(value);
+    expect(buffer.byteLength).toBeGreaterThan(16);
+    const bytes = buffer.take();
+    expect(bytes.toString('utf8')).toBe(perValue(values));
+    expect(bytes.toString('utf8').replace(/\n/g, '')).not.toMatch(RAW_CONTROL);
+    // each value alone: ASCII, ASCII with DEL, non-ASCII letters, C1 and separators
+    for (const value of values) {
+      buffer.add(value);
+      expect(buffer.take().toString('utf8')).toBe(perValue([value]));
+    }
+    expect(buffer.take().length).toBe(0);
+  });
+
+  it('JsonLinesBuffer hands over what it took: later lines do not overwrite bytes not yet written out', () => {
+    const buffer = new JsonLinesBuffer(64);
+    buffer.add({ first: 1 });
+    const first = buffer.take();
+    buffer.add({ second: 2 });
+    expect(buffer.take().toString('utf8')).toBe('{"second":2}\n');
+    expect(first.toString('utf8')).toBe('{"first":1}\n');
   });
 
   it('table keeps a hostile cell on its row and the columns aligned', () => {

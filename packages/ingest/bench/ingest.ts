@@ -1,5 +1,6 @@
 // npm run bench:ingest — figures for docs/benchmarks.md (run by scripts/bench with the services up).
-//  1. parse throughput per format, one core: parser.parse and the full record → event step
+//  1. parse throughput per format, one core: parser.parse, the full record → event step, and record →
+//     JSON bytes (event serialized and UTF-8 encoded into a buffer, the whole CPU path of `vigil parse`)
 //  2. end-to-end events/s into the local Elasticsearch, next to a plain _bulk of the same documents
 //  3. peak RSS of a `vigil ingest serve` process fed 10,000 lines/s
 import { spawn } from 'node:child_process';
@@ -40,7 +41,15 @@ function linesPerSecond(lines: string[], step: (line: string) => unknown, second
 
 function parseThroughput(): void {
   console.log('\n1. parse throughput, one core (lines/s)');
-  console.log('| format | parse | record → event |\n|---|---:|---:|');
+  console.log('| format | parse | record → event | record → JSON bytes |\n|---|---:|---:|---:|');
+  const out = Buffer.allocUnsafe(1 << 20);
+  let at = 0;
+  // what JsonLinesBuffer (packages/cli/src/output.ts) does per event
+  const toBytes = (json: string) => {
+    if (at + json.length * 3 + 1 > out.length) at = 0;
+    at += out.write(json, at, 'utf8');
+    out[at++] = 0x0a;
+  };
   for (const sample of SAMPLES) {
     let parser;
     try {
@@ -52,7 +61,8 @@ function parseThroughput(): void {
     const lines = sample.lines();
     const parse = linesPerSecond(lines, (l) => parser.parse(l, ctx));
     const full = linesPerSecond(lines, (l) => toEvent(parser, l, ctx));
-    console.log(`| ${sample.label} | ${Math.round(parse).toLocaleString('en')} | ${Math.round(full).toLocaleString('en')} |`);
+    const bytes = linesPerSecond(lines, (l) => toBytes(JSON.stringify(toEvent(parser, l, ctx))));
+    console.log(`| ${sample.label} | ${Math.round(parse).toLocaleString('en')} | ${Math.round(full).toLocaleString('en')} | ${Math.round(bytes).toLocaleString('en')} |`);
   }
 }
 
@@ -107,15 +117,32 @@ async function endToEnd(count: number): Promise<void> {
   await client.close();
 }
 
-/** The NODE_OPTIONS of vigil-ingest in docker-compose.yml; the bench measures what is shipped. */
-const INGEST_NODE_OPTIONS = (() => {
+/**
+ * The NODE_OPTIONS of vigil-ingest in docker-compose.yml; the bench measures what is shipped.
+ * `BENCH_NODE_OPTIONS` overrides them, to try other heap flags.
+ */
+const INGEST_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? (() => {
   const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
   return /NODE_OPTIONS: "([^"]+)"/.exec(compose)?.[1] ?? '';
 })();
 
+/** The CLI entry part 3 runs: the TypeScript one, or `BENCH_VIGIL_MAIN=dist/packages/cli/bin/vigil.js` (scripts/build). */
+const VIGIL_MAIN = join(root, process.env.BENCH_VIGIL_MAIN ?? 'packages/cli/bin/vigil.js');
+
+/**
+ * The metrics endpoint is on, as docker-compose.yml runs vigil-ingest (on a free loopback port);
+ * `BENCH_METRICS=off` leaves it out, to see what it costs.
+ */
+const METRICS = process.env.BENCH_METRICS ?? '127.0.0.1:0';
+
 function vmHwmKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+}
+
+function vmRssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
 }
 
 async function peakRss(seconds: number, rate: number): Promise<void> {
@@ -127,12 +154,17 @@ async function peakRss(seconds: number, rate: number): Promise<void> {
   const prefix = uniquePrefix('bench-rss');
   await import('node:fs').then((fs) => fs.mkdirSync(ingestDir));
   writeFileSync(join(ingestDir, 'auth.yaml'), `type: file\nparser: auto\npaths: [${log}]\n`);
-  const child = spawn(process.execPath, [join(root, 'packages/cli/bin/vigil.js'), 'ingest', 'serve', '--dir', ingestDir, '--state', join(dir, 'state'), '--metrics', 'off'], {
+  const child = spawn(process.execPath, [VIGIL_MAIN, 'ingest', 'serve', '--dir', ingestDir, '--state', join(dir, 'state'), '--metrics', METRICS], {
     // the heap settings docker-compose.yml gives vigil-ingest
     env: { ...process.env, NODE_OPTIONS: INGEST_NODE_OPTIONS, VIGIL_ELASTICSEARCH_URL: env.VIGIL_ELASTICSEARCH_URL, VIGIL_INDEX_PREFIX: prefix },
     stdio: 'ignore',
   });
-  await new Promise((r) => setTimeout(r, 3_000));
+  let exited: number | string | null | undefined;
+  child.on('exit', (code, signal) => (exited = code ?? signal));
+  // idle: started, watching an empty file, nothing read yet
+  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_IDLE_SECONDS ?? 8) * 1000));
+  const idleHwm = vmHwmKb(child.pid as number);
+  const idleRss = vmRssKb(child.pid as number);
   const lines = fixtureLines('loghub/Linux/Linux_2k.log');
   let written = 0;
   for (let s = 0; s < seconds; s += 1) {
@@ -141,11 +173,25 @@ async function peakRss(seconds: number, rate: number): Promise<void> {
     await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
   }
   await new Promise((r) => setTimeout(r, 3_000));
-  const peak = vmHwmKb(child.pid as number);
+  const client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL }, { requestTimeoutMs: 120_000 });
+  // survived = still running and everything written is indexed (it may lag behind on a slow machine)
+  let indexed = 0;
+  for (let waited = 0; waited < 60 && exited === undefined; waited += 1) {
+    try {
+      await client.indices.refresh({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
+      indexed = (await client.count({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true })).count;
+    } catch {
+      // a busy Elasticsearch answers late: count again
+    }
+    if (indexed >= written) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  const died = exited === undefined ? '' : `, EXITED (${String(exited)})`;
+  const peak = exited === undefined ? vmHwmKb(child.pid as number) : 0;
   child.kill('SIGTERM');
-  await new Promise((r) => child.on('close', r));
-  console.log(`\n3. vigil ingest serve (NODE_OPTIONS=\"${INGEST_NODE_OPTIONS}\") fed ${rate.toLocaleString('en')} lines/s for ${seconds} s: peak RSS ${(peak / 1024).toFixed(0)} MB (${written.toLocaleString('en')} lines)`);
-  const client = createElasticsearchClient({ url: env.VIGIL_ELASTICSEARCH_URL });
+  if (exited === undefined) await new Promise((r) => child.on('close', r));
+  const mb = (kb: number) => (kb / 1024).toFixed(0);
+  console.log(`\n3. vigil ingest serve (${VIGIL_MAIN.slice(root.length + 1)}, NODE_OPTIONS=\"${INGEST_NODE_OPTIONS}\", --metrics ${METRICS}): idle RSS ${mb(idleRss)} MB (high-water ${mb(idleHwm)} MB); fed ${rate.toLocaleString('en')} lines/s for ${seconds} s: peak RSS ${mb(peak)} MB, ${indexed.toLocaleString('en')}/${written.toLocaleString('en')} lines indexed${died}`);
   await dropPrefix(client, prefix);
   await client.close();
 }

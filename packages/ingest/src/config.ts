@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
-import { loadValidated, VigilError, VigilValidationError } from '@vigil/core';
+import { VigilError, VigilValidationError } from '@vigil/core/errors';
+import { loadValidated } from '@vigil/core/yaml';
 import { HOST_OS_TYPES, isValidTimezone, parsers } from '@vigil/parsers';
 
 /** Input types, the keys of the input registry; `type:` in `ingest/*.yaml` must be one of them. */

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
-import { redactUrl, VigilError } from '@vigil/core';
-import { eventIndices } from '@vigil/store';
+import { VigilError } from '@vigil/core/errors';
+import { redactUrl } from '@vigil/core/redact';
+import { eventIndices } from '@vigil/store/indices';
 
 /**
  * Where the events of a file went. A committed offset says "everything before this byte is stored

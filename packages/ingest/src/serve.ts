@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Client } from '@elastic/elasticsearch';
 import type { Clock } from '@vigil/core';
 import { parserFor } from '@vigil/parsers';
-import { BulkWriter } from '@vigil/store';
+import { BulkWriter } from '@vigil/store/bulk';
 import type { LoadedInput } from './config.ts';
 import { ingestRegistry, serveMetrics } from './metrics.ts';
 import { OffsetStore } from './offsets.ts';

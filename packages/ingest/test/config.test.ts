@@ -3,7 +3,7 @@ import { ManualClock } from '@vigil/core';
 import { parserFor } from '@vigil/parsers';
 import { HOST_OS_TYPES, parseInputConfig } from '../src/config.ts';
 import { problemsOf } from './support/config.ts';
-import { buildEvent } from '../src/sink.ts';
+import { buildEvent } from '../src/event.ts';
 
 const SSHD = 'Nov 22 09:49:32 web1 sshd[1234]: Failed password for root from 203.0.113.7 port 51514 ssh2';
 

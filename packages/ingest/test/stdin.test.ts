@@ -6,7 +6,8 @@ import { systemClock } from '@vigil/core';
 import { MAX_RECORD_BYTES, parserFor } from '@vigil/parsers';
 import { repoRoot } from '@vigil/testkit';
 import { StdinInput } from '../src/inputs/stdin/input.ts';
-import { buildEvent, newCounters } from '../src/sink.ts';
+import { buildEvent } from '../src/event.ts';
+import { newCounters } from '../src/sink.ts';
 import { GatedTarget, until } from './support/streams.ts';
 
 const syslog = parserFor('syslog');

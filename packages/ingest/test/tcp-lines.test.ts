@@ -3,7 +3,8 @@ import { systemClock } from '@vigil/core';
 import { MAX_RECORD_BYTES, parserFor } from '@vigil/parsers';
 import { freePort } from '@vigil/testkit';
 import { TcpLinesInput } from '../src/inputs/tcp-lines/input.ts';
-import { buildEvent, newCounters } from '../src/sink.ts';
+import { buildEvent } from '../src/event.ts';
+import { newCounters } from '../src/sink.ts';
 import { GatedTarget, close, open, send, until, write } from './support/streams.ts';
 
 const tcpdump = parserFor('tcpdump');

@@ -123,6 +123,10 @@ export interface LogParser {
   block?: BlockFormat;
   /** Cheap test of whether a record looks like this format, for `--source auto`. */
   detect(record: string): boolean;
+  /**
+   * The record's fields, or why it is not this format. The fields are a fresh object on every call,
+   * nested objects and arrays included: `toEvent` (record.ts) completes them into the event in place.
+   */
   parse(record: string, ctx: ParseContext): ParsedFields | ParseFailure;
 }
 

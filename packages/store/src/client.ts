@@ -1,5 +1,7 @@
 import { Client, errors } from '@elastic/elasticsearch';
-import { VigilError, redactUrl, type VigilConfig } from '@vigil/core';
+import type { VigilConfig } from '@vigil/core';
+import { VigilError } from '@vigil/core/errors';
+import { redactUrl } from '@vigil/core/redact';
 
 /** Builds the Elasticsearch client from configuration: credentials from the URL or an API key. */
 export function createElasticsearchClient(config: VigilConfig['elasticsearch'], options: { maxRetries?: number; requestTimeoutMs?: number } = {}): Client {

@@ -1,5 +1,5 @@
 export { createElasticsearchClient, elasticsearchError } from './client.ts';
-export { dayOf, eventIndex, systemIndex, dailySystemIndex, SYSTEM_INDICES, DAILY_SYSTEM_INDICES, type SystemIndex, type DailySystemIndex } from './indices.ts';
+export { dayOf, eventIndex, eventIndices, systemIndex, dailySystemIndex, SYSTEM_INDICES, DAILY_SYSTEM_INDICES, type SystemIndex, type DailySystemIndex } from './indices.ts';
 export { indexTemplates, eventProperties, eventTemplateName, type TemplateSpec, type TemplateOptions, type TextFieldType } from './templates.ts';
 export { probeTextFieldType, installedTextFieldType } from './text-fields.ts';
 export { ensureIndicesSetUp, setupIndices, missingTemplates, type SetupReport } from './setup.ts';
@@ -13,5 +13,5 @@ export { ElasticsearchHistoryStore } from './history/store.ts';
 export { MemoryWatchRegistry, MemoryAlertStore, MemoryHistoryStore, MemoryDeliveryLedger } from './memory/index.ts';
 export { ElasticsearchDeliveryLedger } from './deliveries/ledger.ts';
 export { openStores, type Stores } from './stores.ts';
-export { topSources, dailyCounts, sourceHistory, alertedSources, DEFAULT_LOCAL_NETWORKS, ATTACK_EVIDENCE, MAX_TOP_SOURCES, eventIndices, checkRanges } from './stats/index.ts';
+export { topSources, dailyCounts, sourceHistory, alertedSources, DEFAULT_LOCAL_NETWORKS, ATTACK_EVIDENCE, MAX_TOP_SOURCES, checkRanges } from './stats/index.ts';
 export type { SourceRow, TopSourcesQuery, TopSources, DayCount, SourceHistory, HistoryRange, AlertedSource, EventRange, EventSelection } from './stats/index.ts';

@@ -35,3 +35,15 @@ export function systemIndex(prefix: string, name: SystemIndex): string {
 export function dailySystemIndex(prefix: string, name: DailySystemIndex, timestamp: Date | string): string {
   return `${prefix}-${name}-${dayOf(timestamp)}`;
 }
+
+/** Index names that are not event indices although they match `<prefix>-*` (see indices.ts). */
+const NOT_EVENTS = [...SYSTEM_INDICES, ...DAILY_SYSTEM_INDICES.map((name) => `${name}-*`), 'notable-*'];
+
+/**
+ * Every event index of a prefix, `<prefix>-<dataset>-YYYY.MM.DD`, as one multi-target expression:
+ * `<prefix>-*` minus the system indices (`<prefix>-alerts`, `<prefix>-watch-history-*`…), whose
+ * documents are about events and must not be counted as events again.
+ */
+export function eventIndices(prefix: string): string {
+  return [`${prefix}-*`, ...NOT_EVENTS.map((name) => `-${prefix}-${name}`)].join(',');
+}

@@ -1,5 +1,5 @@
 import { errors, type Client } from '@elastic/elasticsearch';
-import { VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core/errors';
 import { indexTemplates, type TextFieldType } from './templates.ts';
 import { SYSTEM_INDICES, systemIndex } from './indices.ts';
 import { probeTextFieldType } from './text-fields.ts';

@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
-import { redactUrl, systemClock, VigilError, type VigilConfig } from '@vigil/core';
+import type { VigilConfig } from '@vigil/core';
+import { systemClock } from '@vigil/core/clock';
+import { VigilError } from '@vigil/core/errors';
+import { redactUrl } from '@vigil/core/redact';
 import { IngestServer, loadInputConfigs } from '@vigil/ingest';
-import { createElasticsearchClient, elasticsearchError, ensureIndicesSetUp } from '@vigil/store';
+import { createElasticsearchClient, elasticsearchError } from '@vigil/store/client';
+import { ensureIndicesSetUp } from '@vigil/store/setup';
 import type { Output } from '../output.ts';
-import { defaultStateDir } from './ingest.ts';
+import { defaultStateDir } from './state-dir.ts';
 
 export interface IngestServeOptions {
   dir: string;

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { redactUrl, systemClock, VigilError, type VigilConfig } from '@vigil/core';
@@ -7,6 +6,7 @@ import { parserFor } from '@vigil/parsers';
 import type { Client } from '@elastic/elasticsearch';
 import { BulkWriter, createElasticsearchClient, elasticsearchError, ensureIndicesSetUp, type BulkDocument, type BulkWriterOptions } from '@vigil/store';
 import { assertReadableFile, type Output } from '../output.ts';
+import { defaultStateDir } from './state-dir.ts';
 
 export interface IngestFilesOptions {
   source?: string;
@@ -14,10 +14,6 @@ export interface IngestFilesOptions {
   timezone?: string;
   /** Folder of the offset state; default `$XDG_STATE_HOME/vigil` (`~/.local/state/vigil`). */
   state?: string;
-}
-
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'vigil');
 }
 
 /** A bulk writer that remembers the indices it wrote to, so that exactly those are refreshed. */

@@ -74,5 +74,5 @@ async function sendUnblocks(ctx: CommandContext, config: VigilConfig, ip: string
 export async function unblockCommand(ctx: CommandContext, text: string, options: UnblockOptions): Promise<number> {
   const ip = addressArgument(text, 'address');
   if (options.host !== undefined) hostArgument(options.host);
-  return sendUnblocks(ctx, ctx.config(), ip, options);
+  return sendUnblocks(ctx, await ctx.config(), ip, options);
 }

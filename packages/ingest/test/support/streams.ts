@@ -2,7 +2,7 @@
 // small promise wrappers around node:net client sockets.
 import { connect, type Socket } from 'node:net';
 import type { RecordTarget } from '../../src/inputs/file/tail.ts';
-import type { RecordOrigin } from '../../src/sink.ts';
+import type { RecordOrigin } from '../../src/event.ts';
 
 /** Keeps what it is given; while blocked, every write stays pending until `release` (backpressure). */
 export class GatedTarget implements RecordTarget {

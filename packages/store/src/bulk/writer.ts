@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { errors, type Client } from '@elastic/elasticsearch';
 import { dailySystemIndex } from '../indices.ts';
 
@@ -74,6 +75,29 @@ interface ItemResult {
 
 const enc = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/** Bytes per chunk of a streamed `_bulk` body: large enough for few writes, small next to a 5 MB batch. */
+const bodyChunkChars = 64 * 1024;
+
+/**
+ * A batch's lines as a stream of ~64 KB chunks. The request body is never joined into one string
+ * the size of the batch (5 MB, then a second copy when the HTTP client encodes it): only one chunk
+ * exists at a time besides the lines the batch keeps anyway for retries.
+ */
+function bulkBodyStream(lines: readonly string[]): Readable {
+  function* chunks(): Generator<string> {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += line;
+      if (chunk.length >= bodyChunkChars) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk !== '') yield chunk;
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
 /** Whole-request failures that may pass: no connection, timeouts, 429 and 5xx answers. */
 function isTransient(err: unknown): boolean {
   if (err instanceof errors.ResponseError) {
@@ -100,6 +124,11 @@ export class BulkWriter {
   #idleWaiters: Array<() => void> = [];
   readonly #stats: BulkStats = { indexed: 0, duplicates: 0, deadLettered: 0, retries: 0, backlog: 0, lastLatencyMs: 0 };
   #closed = false;
+  /**
+   * One string per distinct index name: the batch keeps every document's index until it is done,
+   * and callers usually build the name per event (`prefix-dataset-date`), a fresh copy each time.
+   */
+  readonly #indexNames = new Map<string, string>();
 
   constructor(options: BulkWriterOptions) {
     const flushBytes = options.flushBytes ?? 5 * 1024 * 1024;
@@ -126,7 +155,7 @@ export class BulkWriter {
     if (this.#closed) throw new Error('bulk writer is closed');
     const lines = `{"create":{"_index":${JSON.stringify(doc.index)},"_id":${JSON.stringify(doc.id)}}}\n${JSON.stringify(doc.document)}\n`;
     const bytes = enc(lines);
-    this.#current.docs.push({ index: doc.index, id: doc.id, original: doc.original, dataset: doc.dataset, ...(doc.onDone === undefined ? {} : { onDone: doc.onDone }) });
+    this.#current.docs.push({ index: this.#internIndex(doc.index), id: doc.id, original: doc.original, dataset: doc.dataset, ...(doc.onDone === undefined ? {} : { onDone: doc.onDone }) });
     this.#current.body.push(lines);
     this.#current.sizes.push(bytes);
     this.#current.bytes += bytes;
@@ -135,6 +164,15 @@ export class BulkWriter {
     if (this.#current.bytes >= this.#o.flushBytes) this.#seal();
     else if (this.#timer === undefined) this.#timer = setTimeout(() => this.#seal(), this.#o.flushIntervalMs);
     return this.#bufferedBytes < this.#o.maxBufferedBytes;
+  }
+
+  #internIndex(index: string): string {
+    const known = this.#indexNames.get(index);
+    if (known !== undefined) return known;
+    // daily indices come and go: forget old names rather than grow for the life of the process
+    if (this.#indexNames.size >= 1_000) this.#indexNames.clear();
+    this.#indexNames.set(index, index);
+    return index;
   }
 
   /** Resolves when `add` would accept more without exceeding the buffer. */
@@ -188,13 +226,14 @@ export class BulkWriter {
   }
 
   /** POSTs a `_bulk` body until Elasticsearch answers; returns the per-item results in order. */
-  async #request(body: string, firstAttempt: number, what: string): Promise<ItemResult[]> {
+  async #request(lines: readonly string[], firstAttempt: number, what: string): Promise<ItemResult[]> {
     for (let attempt = firstAttempt; ; attempt += 1) {
       try {
         const response = (await this.#o.client.transport.request({
           method: 'POST',
           path: '/_bulk',
-          bulkBody: body,
+          // a fresh stream per attempt; the transport does not retry a stream body, this loop does
+          bulkBody: bulkBodyStream(lines),
           querystring: { filter_path: 'items.*.status,items.*.error.type,items.*.error.reason' },
         })) as { items?: Array<Record<string, ItemResult>> };
         return (response.items ?? []).map((item) => Object.values(item)[0] as ItemResult);
@@ -211,7 +250,7 @@ export class BulkWriter {
   /** One batch; returns the documents to send again (empty when the batch is done). */
   async #attempt(batch: Batch, attempt: number): Promise<Batch> {
     const started = Date.now();
-    const items = await this.#request(batch.body.join(''), attempt, `bulk of ${batch.docs.length}`);
+    const items = await this.#request(batch.body, attempt, `bulk of ${batch.docs.length}`);
     this.#stats.lastLatencyMs = Date.now() - started;
     const retry = emptyBatch();
     const rejected: Array<[Pending, ItemResult, string]> = [];
@@ -244,7 +283,7 @@ export class BulkWriter {
       };
       letters.push(`{"create":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(doc.id)}}}\n${JSON.stringify(letter)}\n`);
     }
-    const results = await this.#request(letters.join(''), 1, `dead letter of ${letters.length}`);
+    const results = await this.#request(letters, 1, `dead letter of ${letters.length}`);
     rejected.forEach(([doc], i) => {
       const status = results[i]?.status ?? 0;
       if (!(status >= 200 && status < 300) && status !== 409) this.#o.onUnstorable?.(doc, results[i]?.error?.reason ?? `HTTP ${status}`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { errors, type Client } from '@elastic/elasticsearch';
-import { VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core/errors';
 import { VIGIL_ROLES, roleName, vigilRoles, type VigilRole } from './roles.ts';
 
 /** The environment variable that holds the password of each role's user: `VIGIL_ES_INGEST_PASSWORD`… */

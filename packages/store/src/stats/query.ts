@@ -1,7 +1,7 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { VigilError } from '@vigil/core';
 import { elasticsearchError } from '../client.ts';
-import { DAILY_SYSTEM_INDICES, SYSTEM_INDICES } from '../indices.ts';
+import { eventIndices } from '../indices.ts';
 import { checkRanges } from './networks.ts';
 
 /**
@@ -36,18 +36,6 @@ export interface EventSelection extends EventRange {
   exclude: readonly string[];
   /** Count every event with a `source.ip`, not only {@link ATTACK_EVIDENCE}. */
   allEvents?: boolean;
-}
-
-/** Index names that are not event indices although they match `<prefix>-*` (see indices.ts). */
-const NOT_EVENTS = [...SYSTEM_INDICES, ...DAILY_SYSTEM_INDICES.map((name) => `${name}-*`), 'notable-*'];
-
-/**
- * Every event index of a prefix, `<prefix>-<dataset>-YYYY.MM.DD`, as one multi-target expression:
- * `<prefix>-*` minus the system indices (`<prefix>-alerts`, `<prefix>-watch-history-*`…), whose
- * documents are about events and must not be counted as events again.
- */
-export function eventIndices(prefix: string): string {
-  return [`${prefix}-*`, ...NOT_EVENTS.map((name) => `-${prefix}-${name}`)].join(',');
 }
 
 /** Throws `CONFIG_INVALID` unless `since` and `until` are dates and `since` comes first. */

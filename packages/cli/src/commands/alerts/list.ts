@@ -29,7 +29,7 @@ function parseStates(text: string | undefined): AlertState[] | undefined {
 export async function alertsListCommand(ctx: CommandContext, options: AlertsListOptions): Promise<number> {
   if (options.undelivered === true) return undeliveredCommand(ctx, options);
   const states = parseStates(options.state);
-  const alerts = await withStores(ctx.config(), ({ alerts: store }) =>
+  const alerts = await withStores(await ctx.config(), ({ alerts: store }) =>
     store.list({ ...(options.watch === undefined ? {} : { watchId: options.watch }), ...(states === undefined ? {} : { states }) }),
   );
   if (options.json === true) {
@@ -53,7 +53,7 @@ export async function alertsListCommand(ctx: CommandContext, options: AlertsList
 async function undeliveredCommand(ctx: CommandContext, options: AlertsListOptions): Promise<number> {
   if (options.state !== undefined) throw badOption('--undelivered lists notifications, not alert states: leave out --state');
   const query = { statuses: ['failed', 'queued'] as DeliveryStatus[], ...(options.watch === undefined ? {} : { watchId: options.watch }) };
-  const { records, total } = await withStores(ctx.config(), async ({ deliveries }) => ({ records: await deliveries.list({ ...query, limit: UNDELIVERED_LIMIT }), total: await deliveries.count(query) }));
+  const { records, total } = await withStores(await ctx.config(), async ({ deliveries }) => ({ records: await deliveries.list({ ...query, limit: UNDELIVERED_LIMIT }), total: await deliveries.count(query) }));
   // the list is bounded: say so where the reader looks (stderr, so --json stays one document)
   if (total > records.length) ctx.out.error(`vigil: showing the newest ${records.length} of ${total} undelivered notifications`);
   if (options.json === true) {

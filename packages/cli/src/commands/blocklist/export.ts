@@ -67,7 +67,7 @@ export async function blocklistExportCommand(ctx: CommandContext, options: Block
   const name = parseName(options.name);
   const allow = options.allow === undefined ? [] : parseRanges('--allow', options.allow);
   const allowlist = new Allowlist({ extra: allow, defaults: true });
-  const config = ctx.config();
+  const config = await ctx.config();
   const found = await withElasticsearch(config, (client) => blocklistCandidates(client, config.indexPrefix, range, min, allowlist));
   for (const a of found.allowlisted) a.why = a.why.replace('from the configuration', 'from --allow');
   for (const line of renderBlocklist(format, found.listed, { name, header: headerOf(found, range, min, config.indexPrefix, allow) })) ctx.out.log(line);

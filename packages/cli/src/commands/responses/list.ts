@@ -57,7 +57,7 @@ async function listActive(ctx: CommandContext, audit: ResponseAudit, filter: Aud
 export async function responsesListCommand(ctx: CommandContext, options: ResponsesListOptions): Promise<number> {
   const filter = filterOf(options);
   const limit = parseLimit(options.limit);
-  const config = ctx.config();
+  const config = await ctx.config();
   return withElasticsearch(config, async (client) => {
     const audit = new ResponseAudit({ client, prefix: config.indexPrefix });
     if (options.active === true) return listActive(ctx, audit, filter, options.json === true);

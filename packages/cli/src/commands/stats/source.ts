@@ -83,7 +83,7 @@ export async function sourceCommand(ctx: CommandContext, text: string, options: 
   const range = parseRange(options.since, options.until, new Date());
   const format = parseFormat(options.format, FORMATS, 'table');
   const allEvents = options.allEvents === true;
-  const config = ctx.config();
+  const config = await ctx.config();
   const report = await withElasticsearch(config, async (client): Promise<SourceReport> => {
     const audit = new ResponseAudit({ client, prefix: config.indexPrefix });
     const history = await sourceHistory(client, config.indexPrefix, ip, { ...range, allEvents });

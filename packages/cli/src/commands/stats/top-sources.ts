@@ -93,7 +93,7 @@ export async function topSourcesCommand(ctx: CommandContext, options: TopSources
   const min = parseCount('--min', options.min, 1, Number.MAX_SAFE_INTEGER);
   const format = parseFormat(options.format, FORMATS, 'table');
   const allEvents = options.allEvents === true;
-  const config = ctx.config();
+  const config = await ctx.config();
   const result = await withElasticsearch(config, (client) => topSources(client, config.indexPrefix, { ...range, exclude, min, limit, allEvents }));
   // the chart first: a chart that cannot be written fails the command before any output
   if (options.chart !== undefined) await writeChart(ctx, options.chart, result.rows, range, allEvents);

@@ -6,7 +6,7 @@ import type { Output } from '../../output.ts';
 export interface UpRegistration {
   out: Output;
   setExitCode: (code: number) => void;
-  config: () => VigilConfig;
+  config: () => Promise<VigilConfig>;
 }
 
 /** The flags as commander hands them over: `--no-x` flags arrive as `x: false`. */

@@ -42,7 +42,7 @@ export interface UpOptions {
 export interface UpContext {
   out: Output;
   /** Reads the configuration (again after services were started: their variables are then in `process.env`). */
-  config: () => VigilConfig;
+  config: () => Promise<VigilConfig>;
   /** The global `--config`, passed on to every child. */
   configFile: string | undefined;
   /** Default: found from this package ({@link installation}). */
@@ -126,7 +126,7 @@ function loadInputs(dir: string): LoadedInput[] {
 
 /** Checks the services, starts the local ones when needed and allowed; the configuration to go on with, or undefined. */
 async function settleServices(run: Run): Promise<VigilConfig | undefined> {
-  let config = run.ctx.config();
+  let config = await run.ctx.config();
   const plan = planServices(probesFrom(config, await runChecks(config)), {
     noServices: !run.options.services,
     servicesScript: run.inst.servicesScript,
@@ -150,7 +150,7 @@ async function settleServices(run: Run): Promise<VigilConfig | undefined> {
   }
   // the children inherit process.env; the configuration is read again from it
   Object.assign(process.env, startedServicesEnv(readServicesEnv(run.inst.stateDir), plan.services));
-  config = run.ctx.config();
+  config = await run.ctx.config();
   const still = probesFrom(config, await runChecks(config)).filter((p) => !p.up);
   if (still.length === 0) return config;
   run.sayError(`${still.map((p) => p.name).join(', ')} still failing after scripts/services up`);
@@ -166,7 +166,7 @@ function prefixed(out: Output, prefix: string): Output {
 /** `vigil setup` and `vigil watch put <dir>`, in this process; the registry's counts, or undefined when the put failed. */
 async function storeWatches(run: Run, config: VigilConfig): Promise<WatchCounts | undefined> {
   if ((await setupCommand(config, prefixed(run.ctx.out, '[setup] '))) !== 0) return undefined;
-  const putContext = { out: prefixed(run.ctx.out, '[watches] '), setExitCode: () => undefined, config: () => config };
+  const putContext = { out: prefixed(run.ctx.out, '[watches] '), setExitCode: () => undefined, config: async () => config };
   const put = await putCommand(putContext, [resolve(run.options.watches)]);
   if (put !== 0) {
     run.sayError(`the watches in ${resolve(run.options.watches)} were not stored (above); fix them and run vigil up again`);

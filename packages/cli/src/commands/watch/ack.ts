@@ -7,7 +7,7 @@ import { entityMatcher } from './entity.ts';
  */
 export async function ackCommand(ctx: CommandContext, id: string, options: { entity?: string }): Promise<number> {
   const matches = options.entity === undefined ? undefined : entityMatcher(options.entity);
-  return withStores(ctx.config(), async ({ registry, alerts }) => {
+  return withStores(await ctx.config(), async ({ registry, alerts }) => {
     if ((await registry.get(id)) === undefined) return noSuchWatch(ctx, id);
     const targets = (await alerts.active(id)).filter((a) => matches === undefined || matches(a.value));
     if (targets.length === 0) {

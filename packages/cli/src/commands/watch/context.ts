@@ -7,7 +7,7 @@ export interface CommandContext {
   out: Output;
   setExitCode: (code: number) => void;
   /** Reads the configuration on demand: `watch validate` never calls it, so it needs no services. */
-  config: () => VigilConfig;
+  config: () => Promise<VigilConfig>;
 }
 
 /** Opens the stores (one retry: a command should fail fast), runs `use`, and closes the client whatever happens. */

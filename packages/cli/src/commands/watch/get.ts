@@ -3,7 +3,7 @@ import { noSuchWatch, withStores, type CommandContext } from './context.ts';
 
 /** `vigil watch get <id> [--json]`: the stored watch with its version and status. */
 export async function getCommand(ctx: CommandContext, id: string, options: { json?: boolean }): Promise<number> {
-  const found = await withStores(ctx.config(), ({ registry }) => registry.get(id));
+  const found = await withStores(await ctx.config(), ({ registry }) => registry.get(id));
   if (found === undefined) return noSuchWatch(ctx, id);
   const w = found.value;
   if (options.json === true) {

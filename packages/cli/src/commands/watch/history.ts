@@ -20,7 +20,7 @@ export async function historyCommand(ctx: CommandContext, id: string, options: H
   const limit = options.limit === undefined ? 20 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badOption(`--limit must be a whole number from 1 to 10000, got "${options.limit}"`);
   if (options.deliveries === true) return deliveriesCommand(ctx, id, limit, options.json === true);
-  const records = await withStores(ctx.config(), ({ history }) => history.list(id, { limit }));
+  const records = await withStores(await ctx.config(), ({ history }) => history.list(id, { limit }));
   if (options.json === true) {
     ctx.out.log(JSON.stringify(records, null, 2));
     return 0;
@@ -47,7 +47,7 @@ export async function historyCommand(ctx: CommandContext, id: string, options: H
 
 /** `vigil watch history <id> --deliveries`: every delivery attempt of the watch's notifications, newest first. */
 async function deliveriesCommand(ctx: CommandContext, id: string, limit: number, json: boolean): Promise<number> {
-  const attempts = await withStores(ctx.config(), ({ history }) => history.listAttempts(id, { limit }));
+  const attempts = await withStores(await ctx.config(), ({ history }) => history.listAttempts(id, { limit }));
   if (json) {
     ctx.out.log(JSON.stringify(attempts, null, 2));
     return 0;

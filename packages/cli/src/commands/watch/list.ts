@@ -3,7 +3,7 @@ import { withStores, type CommandContext } from './context.ts';
 
 /** `vigil watch list [--json]`: every watch with its schedule and last run / last fired. */
 export async function listCommand(ctx: CommandContext, options: { json?: boolean }): Promise<number> {
-  const watches = await withStores(ctx.config(), ({ registry }) => registry.list());
+  const watches = await withStores(await ctx.config(), ({ registry }) => registry.list());
   const rows = watches.map((w) => ({
     id: w.id,
     name: w.definition.name,

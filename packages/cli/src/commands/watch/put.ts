@@ -12,7 +12,7 @@ import { loadOrReport } from './validate.ts';
 export async function putCommand(ctx: CommandContext, paths: string[]): Promise<number> {
   const loaded = loadOrReport(paths, ctx.out);
   if (loaded === undefined) return 1;
-  const config = ctx.config();
+  const config = await ctx.config();
   const changed = await withStores(config, async ({ client, registry }) => {
     await setupIndices(client, config.indexPrefix).catch((err: unknown) => {
       throw elasticsearchError(err, config.elasticsearch.url, 'installing index templates');

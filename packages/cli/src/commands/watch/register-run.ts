@@ -11,7 +11,7 @@ export function registerWatchRunCommands(watch: Command, ctx: CommandContext): v
     .option('--at <time>', 'ISO time the window ends at (default: now)')
     .option('--dry-run', 'simulate the actions and change no state')
     .option('--json', 'print one JSON object: {watch, window, hits, alerts: [{entity, payload, state}], actions, truncated, kept_active}')
-    .action(async (target: string, opts: WatchRunOptions) => ctx.setExitCode(await (await import('./run.ts')).watchRunCommand(ctx.config(), target, opts, ctx.out)));
+    .action(async (target: string, opts: WatchRunOptions) => ctx.setExitCode(await (await import('./run.ts')).watchRunCommand(await ctx.config(), target, opts, ctx.out)));
 
   watch
     .command('test')
@@ -20,7 +20,7 @@ export function registerWatchRunCommands(watch: Command, ctx: CommandContext): v
     .requiredOption('--from <time>', 'ISO start of the replay')
     .requiredOption('--to <time>', 'ISO end of the replay')
     .option('--json', 'print one JSON array with a run report per window')
-    .action(async (target: string, opts: WatchTestOptions) => ctx.setExitCode(await (await import('./run.ts')).watchTestCommand(ctx.config(), target, opts, ctx.out)));
+    .action(async (target: string, opts: WatchTestOptions) => ctx.setExitCode(await (await import('./run.ts')).watchTestCommand(await ctx.config(), target, opts, ctx.out)));
 
   watch
     .command('schema')

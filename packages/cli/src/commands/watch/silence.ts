@@ -24,7 +24,7 @@ export function parseUntil(text: string, now: Date): string {
 export async function silenceCommand(ctx: CommandContext, id: string, options: SilenceOptions): Promise<number> {
   const until = parseUntil(options.until, new Date());
   const matches = options.entity === undefined ? undefined : entityMatcher(options.entity);
-  return withStores(ctx.config(), async ({ registry, alerts }) => {
+  return withStores(await ctx.config(), async ({ registry, alerts }) => {
     if (matches === undefined) {
       if (!(await silenceWatch(registry, id, until))) return noSuchWatch(ctx, id);
       ctx.out.log(`silenced ${id} (all entities) until ${until}`);

@@ -6,7 +6,8 @@ import { CommitTracker } from '../../commit.ts';
 import { recordId } from '../../ids.ts';
 import { LineSplitter } from '../../lines.ts';
 import type { OffsetStore } from '../../offsets.ts';
-import { newCounters, type IngestCounters, type RecordOrigin } from '../../sink.ts';
+import { newCounters, type IngestCounters } from '../../sink.ts';
+import type { RecordOrigin } from '../../event.ts';
 
 /** Where records go; {@link RecordSink} is one. */
 export interface RecordTarget {

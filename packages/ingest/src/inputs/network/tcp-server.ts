@@ -2,7 +2,7 @@ import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { VigilError } from '@vigil/core';
+import { VigilError } from '@vigil/core/errors';
 import type { RecordTarget } from '../file/tail.ts';
 import type { ConnectionCounters } from './counters.ts';
 import { SerialQueue } from './serial.ts';
