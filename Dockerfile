@@ -1,7 +1,8 @@
 # The one image behind every vigil-* service in docker-compose.yml: `vigil <command>`.
 # The `build` stage compiles the TypeScript sources to JavaScript (scripts/build); the runtime stage
 # holds the production dependencies and that JavaScript only, so the processes start without type
-# stripping (less memory and start-up work: docs/benchmarks.md, Ingest).
+# stripping (less start-up work; the memory it saves is within the noise of bench:ingest now that the
+# server loads less: docs/benchmarks.md, Ingest 2026-12-03). test/build.test.ts runs the output.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- manifests: every workspace's package.json and nothing else ---------------------------------------
